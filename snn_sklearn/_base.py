@@ -1,0 +1,311 @@
+"""Shared fit / predict logic of the four estimators.
+
+An estimator stores only its constructor arguments until ``fit``; ``fit``
+validates them against ``_parameter_constraints``, validates the data, builds a
+torch network and a skorch :class:`~snn_sklearn.training.WeightedNet` around it,
+and trains it.
+"""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from .networks import initialize_weights
+from .training import (
+    NO_DECAY_PATTERNS,
+    StopWhenStalled,
+    TensorBatches,
+    TensorTable,
+    ValidationScore,
+    WeightedNet,
+)
+
+DEVICES = ("cpu", "cuda", "auto")
+# As MLPClassifier: float32 input is trained in float32 (fast), anything else in
+# float64, which keeps predictions independent of batch composition and
+# sample weights exactly equivalent to repeated samples.
+FLOAT_DTYPES = (np.float64, np.float32)
+PREDICT_CHUNK_ROWS = 4096
+
+
+def resolve_device(device):
+    """Turn the ``device`` parameter into a torch device name.
+
+    Parameters
+    ----------
+    device : {"cpu", "cuda", "auto"}
+        ``"auto"`` picks CUDA when available, else the CPU.
+
+    Returns
+    -------
+    device : str
+
+    Raises
+    ------
+    ValueError
+        If ``device="cuda"`` and no CUDA device is available.
+    """
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            "device='cuda' was requested but no CUDA device is available "
+            "(torch.cuda.is_available() is False); use device='cpu' or device='auto'."
+        )
+    return device
+
+
+class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
+    """Base class for the spiking and non-spiking estimators.
+
+    Subclasses define the network (:meth:`_build_module`), the task
+    (:meth:`_encode_targets`, :meth:`_criterion`, :meth:`_validation_score`)
+    and their public ``__init__``.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "device": [StrOptions(set(DEVICES))],
+    }
+
+    @abstractmethod
+    def _build_module(self, n_features, n_outputs):
+        """Return the untrained torch network."""
+
+    @abstractmethod
+    def _encode_targets(self, y, sample_weight, first_call, classes=None):
+        """Validate ``y`` and return it as a tensor-ready numpy array."""
+
+    @abstractmethod
+    def _criterion(self):
+        """Return the per-sample loss module (``reduction="none"``)."""
+
+    @abstractmethod
+    def _validation_score(self):
+        """Return the function scoring validation predictions."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags
+
+    # ----------------------------------------------------------------- fitting
+
+    def _fit(self, X, y, sample_weight, incremental, classes=None):
+        first_pass = not hasattr(self, "net_") or not (self.warm_start or incremental)
+        self._check_hidden_layer_sizes()
+        device = resolve_device(self.device)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=first_pass,
+            dtype=FLOAT_DTYPES,
+            multi_output=not self._is_classification,
+            y_numeric=not self._is_classification,
+        )
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if not sample_weight.sum() > 0:
+            raise ValueError(
+                "sample_weight sums to zero: at least one sample needs a positive weight."
+            )
+        y = self._encode_targets(y, sample_weight, first_pass, classes)
+        if first_pass:
+            self._dtype = X.dtype
+            self._random = check_random_state(self.random_state)
+            seed = int(self._random.randint(np.iinfo(np.int32).max))
+            self._generator = torch.Generator().manual_seed(seed)
+            self.net_ = self._build_net(X.shape[1], device)
+        self.device_ = device
+        self._train(X, y, sample_weight, incremental)
+        return self
+
+    def _check_hidden_layer_sizes(self):
+        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
+        if sizes.ndim != 1 or sizes.size == 0 or not np.issubdtype(sizes.dtype, np.integer) or (sizes < 1).any():
+            raise ValueError(
+                "hidden_layer_sizes must be a positive integer or a non-empty sequence "
+                f"of positive integers, got {self.hidden_layer_sizes!r}."
+            )
+        self._hidden_sizes = tuple(int(s) for s in sizes)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got batch_size={self.batch_size} larger than the {n_samples} training "
+                "samples; it is clipped to the number of samples.",
+                UserWarning,
+            )
+        return min(self.batch_size, n_samples)
+
+    def _build_net(self, n_features, device):
+        module = self._build_module(n_features, self.n_outputs_).to(_TORCH_DTYPES[self._dtype])
+        initialize_weights(module, self._generator)
+        stall = StopWhenStalled(
+            monitor="valid_score" if self.early_stopping else "train_loss",
+            lower_is_better=not self.early_stopping,
+            patience=self.n_iter_no_change,
+            threshold=self.tol,
+            threshold_mode="abs",
+            load_best=self.early_stopping,
+        )
+        net = WeightedNet(
+            module=module,
+            criterion=self._criterion(),
+            optimizer=torch.optim.Adam,
+            lr=self.learning_rate_init,
+            optimizer__weight_decay=self.alpha,
+            optimizer__param_groups=[(p, {"weight_decay": 0.0}) for p in NO_DECAY_PATTERNS],
+            iterator_train=TensorBatches,
+            iterator_train__shuffle=self.shuffle,
+            iterator_train__generator=self._generator,
+            iterator_valid=TensorBatches,
+            train_split=None,
+            callbacks=[("valid_score", ValidationScore(self._validation_score())), ("stall", stall)],
+            device=device,
+            verbose=int(self.verbose),
+        )
+        return net.initialize()
+
+    def _tensor(self, array, device, dtype=None):
+        dtype = dtype or _TORCH_DTYPES[self._dtype]
+        return torch.as_tensor(np.ascontiguousarray(array)).to(device=device, dtype=dtype)
+
+    def _train(self, X, y, sample_weight, incremental):
+        validate = self.early_stopping and not incremental
+        net = self.net_
+        device = self.device_
+        net.set_params(device=device)
+        net.module_.to(device)
+        target_dtype = torch.int64 if y.dtype.kind == "i" else None
+        train_idx = np.arange(len(X))
+        net.train_split = None
+        if validate:
+            train_idx, valid_idx = self._validation_split(y)
+            valid = TensorTable(
+                self._tensor(X[valid_idx], device),
+                self._tensor(y[valid_idx], device, target_dtype),
+                self._tensor(sample_weight[valid_idx], device),
+            )
+            net.train_split = _PredefinedSplit(valid)
+        train = TensorTable(
+            self._tensor(X[train_idx], device),
+            self._tensor(y[train_idx], device, target_dtype),
+            self._tensor(sample_weight[train_idx], device),
+        )
+        net.batch_size = self._batch_size(len(train))
+        module = net.module_
+        module.noise_generator = self._noise_generator(device)
+        try:
+            net.partial_fit(train, None, epochs=1 if incremental else self.max_iter)
+        finally:
+            module.noise_generator = None
+            net.train_split = None
+        self._record_history(incremental)
+
+    def _noise_generator(self, device):
+        if device == "cpu":
+            return self._generator
+        seed = int(torch.randint(np.iinfo(np.int32).max, (1,), generator=self._generator))
+        return torch.Generator(device=device).manual_seed(seed)
+
+    def _validation_split(self, y):
+        stratify = y if self._is_classification else None
+        indices = np.arange(len(y))
+        try:
+            return train_test_split(
+                indices,
+                test_size=self.validation_fraction,
+                random_state=self._random,
+                stratify=stratify,
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"early_stopping needs a validation split of validation_fraction="
+                f"{self.validation_fraction} of the {len(y)} samples, which failed: {error} "
+                "Increase validation_fraction, add samples, or set early_stopping=False."
+            ) from error
+
+    def _record_history(self, incremental):
+        history = self.net_.history
+        self.history_ = history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]
+        if not np.isfinite(self.loss_curve_[-1]):
+            raise ValueError(
+                "Training diverged: the training loss became non-finite. Lower "
+                "learning_rate_init or scale the features (e.g. StandardScaler)."
+            )
+        scores = [row["valid_score"] for row in history if "valid_score" in row]
+        if self.early_stopping and scores:
+            self.validation_scores_ = scores
+            self.best_validation_score_ = max(scores)
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = min(self.loss_curve_)
+        stall = dict(self.net_.callbacks_)["stall"]
+        if not incremental and not stall.stopped:
+            warnings.warn(
+                f"{type(self).__name__}: maximum iterations ({self.max_iter}) reached and the "
+                "optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+
+    # -------------------------------------------------------------- inference
+
+    def _forward(self, X):
+        """Raw network outputs for validated ``X``, as a numpy array."""
+        device = self.device_ if self.device_ == "cpu" or torch.cuda.is_available() else "cpu"
+        module = self.net_.module_.to(device=device)
+        module.eval()
+        outputs = []
+        with torch.no_grad():
+            for start in range(0, len(X), PREDICT_CHUNK_ROWS):
+                chunk = self._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
+                outputs.append(module(chunk).cpu())
+        return torch.cat(outputs).numpy().astype(np.float64)
+
+    def _validate_for_predict(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
+        return X.astype(self._dtype, copy=False)
+
+
+_TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
+
+
+class _PredefinedSplit:
+    """skorch ``train_split`` that keeps the whole training set and a fixed validation set."""
+
+    def __init__(self, valid_dataset):
+        self.valid_dataset = valid_dataset
+
+    def __call__(self, dataset, y=None, **fit_params):
+        return dataset, self.valid_dataset

@@ -1,0 +1,118 @@
+"""Docstring fragments shared by the four estimators' numpydoc docstrings."""
+
+SPIKING_PARAMETERS = """\
+    n_steps : int, default=16
+        Number of simulated time steps per sample.
+
+    encoder : {"direct", "rate", "noisy", "latency", "population"}, default="direct"
+        How features become input to the first layer: ``"direct"`` injects the
+        features as a constant current (computed once, not once per step);
+        ``"rate"`` emits Bernoulli spikes with probability ``sigmoid(x)``;
+        ``"noisy"`` multiplies the features by fresh ``U(0, 1)`` noise at every
+        step (the pynmsnn encoding); ``"latency"`` fires one spike per feature,
+        earlier for larger values; ``"population"`` expands each feature into 8
+        Gaussian receptive fields. See :mod:`snn_sklearn.encoders`.
+
+    beta : float, default=0.9
+        Membrane decay per step, in [0, 1]; ``1`` is a perfect integrator.
+
+    threshold : float, default=1.0
+        Firing threshold of the membrane potential, > 0.
+
+    reset : {"subtract", "zero"}, default="subtract"
+        After a spike, subtract the threshold from the membrane or set it to 0.
+
+    surrogate : {"fast_sigmoid", "atan", "sigmoid"}, default="fast_sigmoid"
+        Surrogate derivative of the spike function used in the backward pass.
+
+    surrogate_slope : float, default=25.0
+        Steepness of the surrogate derivative, > 0.
+
+    learn_beta : bool, default=False
+        Learn one membrane decay per neuron.
+
+    learn_threshold : bool, default=False
+        Learn one firing threshold per neuron.
+"""
+
+TRAINING_PARAMETERS = """\
+    alpha : float, default=1e-4
+        Strength of the L2 penalty on the connection weights (``weight_decay``
+        of Adam; biases, decays and thresholds are not penalised).
+
+    batch_size : int or "auto", default="auto"
+        Samples per gradient step; ``"auto"`` is ``min(200, n_samples)``.
+
+    learning_rate_init : float, default=2e-3
+        Learning rate of the Adam optimiser.
+
+    max_iter : int, default=200
+        Maximum number of epochs.
+
+    tol : float, default=1e-4
+        Minimum improvement of the training loss (or of the validation score
+        when ``early_stopping=True``) that counts as progress.
+
+    n_iter_no_change : int, default=10
+        Stop after this many epochs without progress of at least ``tol``.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        classifiers), stop when its score stops improving, and keep the weights
+        of the best epoch.
+
+    validation_fraction : float, default=0.1
+        Fraction of training data held out for early stopping, in (0, 1).
+
+    shuffle : bool, default=True
+        Shuffle the samples at every epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, the validation split and
+        stochastic encoders through a private ``torch.Generator``; the global
+        torch and numpy seeds are never touched. An int makes ``fit``
+        reproducible.
+
+    verbose : int, default=0
+        ``0`` is silent; ``1`` or more prints a line per epoch.
+
+    warm_start : bool, default=False
+        Reuse the fitted network and optimiser state in the next ``fit``.
+
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where to train. ``"auto"`` uses CUDA when available; ``"cuda"`` raises
+        ``ValueError`` where none is available. A model fitted on a GPU predicts
+        on a CPU-only machine.
+"""
+
+FITTED_ATTRIBUTES = """\
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` had string column names.
+
+    n_outputs_ : int
+        Number of network outputs (classes, or regression targets).
+
+    n_iter_ : int
+        Number of epochs run.
+
+    loss_curve_ : list of float
+        Training loss at each epoch.
+
+    best_loss_ : float or None
+        Lowest training loss; ``None`` with early stopping.
+
+    validation_scores_ : list of float or None
+        Validation score (accuracy or R²) at each epoch with early stopping.
+
+    best_validation_score_ : float or None
+        Best validation score with early stopping.
+
+    history_ : skorch.History
+        skorch's record of training, one row per epoch (losses, scores, times).
+
+    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the torch network.
+"""

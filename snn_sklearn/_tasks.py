@@ -1,0 +1,236 @@
+"""Task logic: what classification and regression add to the shared base."""
+
+import numpy as np
+from scipy.special import softmax
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets
+from torch import nn
+
+from ._base import BaseNetworkEstimator
+from .training import accuracy_score, r2_score
+
+
+class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
+    """Classification on top of :class:`BaseNetworkEstimator`.
+
+    The network has one output per class; training minimises the
+    sample-weighted cross-entropy of their softmax, binary and multiclass alike.
+    """
+
+    _is_classification = True
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and target labels y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,)
+            Target class labels (strings, integers or booleans).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss; ``None`` weighs all
+            samples equally. An integer weight acts as repeating the sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,)
+            Target class labels.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes that can appear in any call; required on the first
+            call, ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if _check_partial_fit_first_call(self, classes) and len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 classes, got 1 class in "
+                f"classes={self.classes_!r}."
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, in the order of ``classes_``.
+        """
+        X = self._validate_for_predict(X)
+        return softmax(self._forward(X), axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        X = self._validate_for_predict(X)
+        logits = self._forward(X)
+        return logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            The most probable class of each sample.
+        """
+        X = self._validate_for_predict(X)
+        return self.classes_[self._forward(X).argmax(1)]
+
+    def _encode_targets(self, y, sample_weight, first_pass, classes):
+        check_classification_targets(y)
+        if first_pass and classes is None:
+            self.classes_ = np.unique(y)
+        present = np.unique(y[sample_weight > 0])
+        if len(self.classes_) < 2 or (first_pass and classes is None and len(present) < 2):
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes with "
+                f"positive weight, got {len(present)} class: {present!r}."
+            )
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown!r} that are not among the classes "
+                f"{self.classes_!r} seen in the first fit; refit without warm_start, "
+                "or pass every class to the first partial_fit."
+            )
+        self.n_outputs_ = len(self.classes_)
+        return np.searchsorted(self.classes_, y).astype(np.int64)
+
+    def _criterion(self):
+        return nn.CrossEntropyLoss(reduction="none")
+
+    def _validation_score(self):
+        return accuracy_score
+
+
+class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
+    """Regression on top of :class:`BaseNetworkEstimator`.
+
+    Targets are standardised with their sample-weighted mean and standard
+    deviation before training, and predictions mapped back; the loss is the
+    sample-weighted mean squared error, averaged over outputs.
+    """
+
+    _is_classification = False
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss; ``None`` weighs all
+            samples equally. An integer weight acts as repeating the sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Target standardisation is fixed by the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted values; one-dimensional when there is a single output.
+        """
+        X = self._validate_for_predict(X)
+        y = self._forward(X) * self._y_scale + self._y_mean
+        return y.ravel() if self.n_outputs_ == 1 else y
+
+    def _encode_targets(self, y, sample_weight, first_pass, classes):
+        y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        if first_pass:
+            weight = sample_weight[:, None] / sample_weight.sum()
+            self.n_outputs_ = y.shape[1]
+            self._y_mean = (weight * y).sum(0)
+            scale = np.sqrt((weight * (y - self._y_mean) ** 2).sum(0))
+            self._y_scale = np.where(scale > 0, scale, 1.0)
+        elif y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y.shape[1]} outputs but {type(self).__name__} was first "
+                f"fitted with {self.n_outputs_}."
+            )
+        return (y - self._y_mean) / self._y_scale
+
+    def _criterion(self):
+        return nn.MSELoss(reduction="none")
+
+    def _validation_score(self):
+        return r2_score

@@ -1,0 +1,167 @@
+"""The torch networks behind the estimators: spiking and non-spiking."""
+
+import math
+
+import torch
+from torch import nn
+
+from .encoders import make_encoder
+from .neurons import LIF
+from .readouts import MembraneReadout, SpikeCountReadout
+from .surrogates import make_surrogate
+
+
+class SpikingNetwork(nn.Module):
+    """Encoder, fully connected LIF layers, and a readout over time.
+
+    Each hidden layer is ``Linear`` followed by :class:`~snn_sklearn.neurons.LIF`.
+    Its ``Linear`` runs once over all time steps (one ``(n_steps * batch, size)``
+    matmul), or once in total when its input is static (direct encoding).
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    hidden_layer_sizes : tuple of int
+        Width of each hidden LIF layer.
+    n_outputs : int
+        Number of outputs (classes or regression targets).
+    n_steps : int
+        Number of simulated time steps.
+    encoder : str
+        Name of the input encoder, see :mod:`snn_sklearn.encoders`.
+    beta, threshold : float
+        Initial membrane decay and firing threshold of every LIF neuron.
+    reset : {"subtract", "zero"}
+        Reset after a spike.
+    surrogate : str
+        Name of the surrogate gradient, see :mod:`snn_sklearn.surrogates`.
+    surrogate_slope : float
+        Its steepness.
+    learn_beta, learn_threshold : bool
+        Learn decay / threshold per neuron.
+    readout : {"mean", "max", "spike_count"}
+        How output potentials or spikes are reduced over time.
+    """
+
+    def __init__(
+        self,
+        n_features,
+        hidden_layer_sizes,
+        n_outputs,
+        *,
+        n_steps,
+        encoder,
+        beta,
+        threshold,
+        reset,
+        surrogate,
+        surrogate_slope,
+        learn_beta,
+        learn_threshold,
+        readout,
+    ):
+        super().__init__()
+        self.n_steps = n_steps
+        self.encoder = make_encoder(encoder)
+        spike_function = make_surrogate(surrogate, surrogate_slope)
+
+        def lif(size):
+            return LIF(size, beta, threshold, reset, spike_function, learn_beta, learn_threshold)
+
+        sizes = [self.encoder.n_inputs(n_features), *hidden_layer_sizes]
+        self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
+        self.neurons = nn.ModuleList(lif(size) for size in hidden_layer_sizes)
+        if readout == "spike_count":
+            self.readout = SpikeCountReadout(sizes[-1], n_outputs, lif(n_outputs))
+        else:
+            self.readout = MembraneReadout(sizes[-1], n_outputs, beta, readout)
+        self.noise_generator = None
+
+    def forward(self, x):
+        """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``."""
+        spikes = x
+        for spikes, _ in self._hidden_layers(x):
+            pass
+        return self.readout(spikes)
+
+    def record(self, x):
+        """Spikes and membrane potentials of every layer, for one batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (batch, n_features)
+
+        Returns
+        -------
+        layers : list of (spikes, potentials)
+            One pair of ``(n_steps, batch, size)`` tensors per hidden layer;
+            the last pair is the readout's ``(None, membrane)``, or its spikes
+            and membrane for the spike-count readout.
+        """
+        layers = list(self._hidden_layers(x))
+        last_spikes = layers[-1][0]
+        membrane = self.readout.membrane(last_spikes)
+        out_spikes = None
+        if isinstance(self.readout, SpikeCountReadout):
+            out_spikes = (membrane > self.readout.neurons.threshold).to(membrane.dtype)
+        return [*layers, (out_spikes, membrane)]
+
+    def _hidden_layers(self, x):
+        generator = self.noise_generator if self.training else None
+        signal = self.encoder(x, self.n_steps, generator)
+        for linear, neurons in zip(self.linears, self.neurons):
+            spikes, potentials = neurons(linear(signal), self.n_steps)
+            yield spikes, potentials
+            signal = spikes
+
+
+class DenseNetwork(nn.Module):
+    """A plain multi-layer perceptron: ``Linear`` + ReLU hidden layers.
+
+    The non-spiking twin of :class:`SpikingNetwork` with the same widths.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    hidden_layer_sizes : tuple of int
+        Width of each hidden layer.
+    n_outputs : int
+        Number of outputs.
+    """
+
+    def __init__(self, n_features, hidden_layer_sizes, n_outputs):
+        super().__init__()
+        sizes = [n_features, *hidden_layer_sizes]
+        layers = []
+        for a, b in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(a, b), nn.ReLU()]
+        layers.append(nn.Linear(sizes[-1], n_outputs))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``."""
+        return self.layers(x)
+
+
+def initialize_weights(module, generator):
+    """Draw every ``Linear`` layer's weights from ``generator``.
+
+    Same distribution as PyTorch's default initialisation (uniform in
+    :math:`\\pm 1/\\sqrt{fan\\_in}`), but reproducible without touching the global
+    random state.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        Network whose ``Linear`` layers are reset in place.
+    generator : torch.Generator
+        Source of randomness.
+    """
+    with torch.no_grad():
+        for layer in module.modules():
+            if isinstance(layer, nn.Linear):
+                bound = 1.0 / math.sqrt(layer.in_features)
+                layer.weight.uniform_(-bound, bound, generator=generator)
+                layer.bias.uniform_(-bound, bound, generator=generator)

@@ -1,0 +1,194 @@
+"""Leaky integrate-and-fire neurons, fused over all time steps.
+
+The whole membrane recurrence of a layer runs inside one
+:class:`torch.autograd.Function` with a hand-written backward loop, so autograd
+records one node per layer instead of several per time step.
+"""
+
+import torch
+from torch import nn
+
+RESETS = ("subtract", "zero")
+
+
+class _LIFRecurrence(torch.autograd.Function):
+    """Membrane recurrence of a LIF layer; see :class:`LIF` for the equations."""
+
+    @staticmethod
+    def forward(ctx, current, beta, threshold, n_steps, subtract_reset, surrogate):
+        static = current.dim() == 2
+        batch_shape = current.shape if static else current.shape[1:]
+        potentials = current.new_empty((n_steps, *batch_shape))
+        spikes = current.new_empty((n_steps, *batch_shape))
+        state = current.new_zeros(batch_shape)
+        for t in range(n_steps):
+            step_current = current if static else current[t]
+            potential = torch.addcmul(step_current, beta, state, out=potentials[t])
+            spike = torch.gt(potential, threshold, out=spikes[t])
+            if subtract_reset:
+                state = torch.addcmul(potential, spike, threshold, value=-1.0)
+            else:
+                state = potential * (1.0 - spike)
+        ctx.save_for_backward(potentials, beta, threshold)
+        ctx.static = static
+        ctx.subtract_reset = subtract_reset
+        ctx.surrogate = surrogate
+        ctx.mark_non_differentiable(potentials)
+        return spikes, potentials
+
+    @staticmethod
+    def backward(ctx, grad_spikes, _grad_potentials):
+        potentials, beta, threshold = ctx.saved_tensors
+        spikes = (potentials > threshold).to(potentials.dtype)
+        # Gradient reaching each pre-reset potential through its own spike.
+        direct = grad_spikes * ctx.surrogate.derivative(potentials - threshold)
+        grad_potentials = torch.empty_like(potentials)
+        carried = torch.zeros_like(potentials[0])
+        keep = None if ctx.subtract_reset else 1.0 - spikes
+        for t in range(potentials.shape[0] - 1, -1, -1):
+            if keep is not None:
+                carried = carried * keep[t]
+            carried = torch.add(direct[t], carried, out=grad_potentials[t])
+            carried = carried * beta
+
+        grad_current = grad_potentials.sum(0) if ctx.static else grad_potentials
+        grad_beta = grad_threshold = None
+        if ctx.needs_input_grad[1]:
+            states = _post_reset_states(potentials, spikes, threshold, ctx.subtract_reset)
+            previous = torch.cat([torch.zeros_like(states[:1]), states[:-1]])
+            grad_beta = (grad_potentials * previous).sum((0, 1))
+        if ctx.needs_input_grad[2]:
+            grad_threshold = -direct.sum((0, 1))
+            if ctx.subtract_reset:
+                into_state = torch.cat(
+                    [grad_potentials[1:], torch.zeros_like(grad_potentials[:1])]
+                )
+                grad_threshold -= (beta * into_state * spikes).sum((0, 1))
+        return grad_current, grad_beta, grad_threshold, None, None, None
+
+
+def _post_reset_states(potentials, spikes, threshold, subtract_reset):
+    if subtract_reset:
+        return potentials - spikes * threshold
+    return potentials * (1.0 - spikes)
+
+
+def lif_reference(current, beta, threshold, n_steps, subtract_reset, surrogate):
+    """Plain per-step autograd version of the fused recurrence.
+
+    It computes exactly what :class:`LIF` computes, one differentiable step at a
+    time; the tests check the fused backward against it.
+
+    Parameters
+    ----------
+    current : torch.Tensor of shape (batch, size) or (n_steps, batch, size)
+        Input current, constant over time when 2-D.
+    beta, threshold : torch.Tensor of shape (size,)
+        Membrane decay and firing threshold per neuron.
+    n_steps : int
+        Number of time steps.
+    subtract_reset : bool
+        Reset by subtraction if True, to zero otherwise.
+    surrogate : object with a ``derivative`` method
+        Surrogate gradient of the spike function.
+
+    Returns
+    -------
+    spikes : torch.Tensor of shape (n_steps, batch, size)
+    """
+    static = current.dim() == 2
+    state = torch.zeros_like(current if static else current[0])
+    spikes = []
+    for t in range(n_steps):
+        potential = beta * state + (current if static else current[t])
+        spike = _SurrogateSpike.apply(potential - threshold, surrogate)
+        reset = spike.detach()
+        state = potential - reset * threshold if subtract_reset else potential * (1 - reset)
+        spikes.append(spike)
+    return torch.stack(spikes)
+
+
+class _SurrogateSpike(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, shifted, surrogate):
+        ctx.save_for_backward(shifted)
+        ctx.surrogate = surrogate
+        return (shifted > 0).to(shifted.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (shifted,) = ctx.saved_tensors
+        return grad * ctx.surrogate.derivative(shifted), None
+
+
+class LIF(nn.Module):
+    r"""A layer of leaky integrate-and-fire neurons.
+
+    At each time step :math:`t` the membrane potential :math:`u_t` integrates the
+    input current :math:`I_t` and the decayed state :math:`v_{t-1}` left by the
+    previous step; the neuron spikes when it crosses the threshold
+    :math:`\theta`, and is then reset:
+
+    .. math::
+
+        u_t &= \beta\, v_{t-1} + I_t, \qquad v_{-1} = 0 \\
+        s_t &= \Theta(u_t - \theta) \\
+        v_t &= u_t - \theta\, s_t \quad \text{(reset="subtract")}
+        \qquad\text{or}\qquad v_t = u_t\,(1 - s_t) \quad \text{(reset="zero")}
+
+    In the backward pass the Heaviside :math:`\Theta` has the surrogate
+    derivative of ``surrogate``; the reset is treated as a constant (as snntorch
+    does), so gradients flow through the leak but not through the reset.
+
+    Parameters
+    ----------
+    size : int
+        Number of neurons.
+    beta : float
+        Membrane decay per step, in [0, 1].
+    threshold : float
+        Firing threshold, > 0.
+    reset : {"subtract", "zero"}
+        What a spike does to the membrane.
+    surrogate : object with a ``derivative`` method
+        Surrogate gradient, see :mod:`snn_sklearn.surrogates`.
+    learn_beta, learn_threshold : bool
+        Learn one decay / threshold per neuron if True.
+    """
+
+    def __init__(self, size, beta, threshold, reset, surrogate, learn_beta, learn_threshold):
+        super().__init__()
+        self.reset = reset
+        self.surrogate = surrogate
+        _register(self, "beta", torch.full((size,), float(beta)), learn_beta)
+        _register(self, "threshold", torch.full((size,), float(threshold)), learn_threshold)
+
+    def forward(self, current, n_steps):
+        """Run the layer over ``n_steps`` steps.
+
+        Parameters
+        ----------
+        current : torch.Tensor of shape (batch, size) or (n_steps, batch, size)
+            Input current; a 2-D current is held constant over time.
+        n_steps : int
+            Number of time steps.
+
+        Returns
+        -------
+        spikes : torch.Tensor of shape (n_steps, batch, size)
+            Binary spikes, with surrogate gradients.
+        potentials : torch.Tensor of shape (n_steps, batch, size)
+            Membrane potentials before reset (not differentiable).
+        """
+        beta = self.beta.clamp(0.0, 1.0)
+        threshold = self.threshold.clamp_min(1e-3)
+        return _LIFRecurrence.apply(
+            current, beta, threshold, n_steps, self.reset == "subtract", self.surrogate
+        )
+
+
+def _register(module, name, value, learnable):
+    if learnable:
+        module.register_parameter(name, nn.Parameter(value))
+    else:
+        module.register_buffer(name, value)

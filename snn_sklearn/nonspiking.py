@@ -1,0 +1,143 @@
+"""The non-spiking twins: :class:`NonSpikingClassifier` and :class:`NonSpikingRegressor`."""
+
+from . import _docs
+from ._tasks import NetworkClassifier, NetworkRegressor
+from .networks import DenseNetwork
+
+
+class _DenseNetworkMixin:
+    """Builds a :class:`~snn_sklearn.networks.DenseNetwork` from the parameters."""
+
+    def _build_module(self, n_features, n_outputs):
+        return DenseNetwork(n_features, self._hidden_sizes, n_outputs)
+
+
+class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
+    __doc__ = f"""Non-spiking twin of :class:`SpikingClassifier`: a ReLU perceptron.
+
+    The same training (skorch, Adam, sample weights, early stopping) and the
+    same widths as the spiking classifier, with ``Linear`` + ReLU layers, so
+    swapping the class compares spiking against non-spiking.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(128, 128)
+        Width of each hidden ReLU layer.
+
+{_docs.TRAINING_PARAMETERS}
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+{_docs.FITTED_ATTRIBUTES}
+    See Also
+    --------
+    SpikingClassifier : The spiking counterpart.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from snn_sklearn import NonSpikingClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> NonSpikingClassifier(random_state=0).fit(X, y).score(X, y) > 0.9
+    True
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(128, 128),
+        *,
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=2e-3,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        device="cpu",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.device = device
+
+
+class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
+    __doc__ = f"""Non-spiking twin of :class:`SpikingRegressor`: a ReLU perceptron.
+
+    The same training and widths as the spiking regressor, with ``Linear`` +
+    ReLU layers.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(128, 128)
+        Width of each hidden ReLU layer.
+
+{_docs.TRAINING_PARAMETERS}
+    Attributes
+    ----------
+{_docs.FITTED_ATTRIBUTES}
+    See Also
+    --------
+    SpikingRegressor : The spiking counterpart.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from snn_sklearn import NonSpikingRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), NonSpikingRegressor(random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.4
+    True
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(128, 128),
+        *,
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=2e-3,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        device="cpu",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.device = device

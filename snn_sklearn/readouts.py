@@ -1,0 +1,109 @@
+r"""Readouts: how the last hidden layer's spikes over time become an output.
+
+Each readout owns the output weights :math:`W, b`. The membrane readouts feed
+them to a non-spiking leaky integrator (no threshold, no reset),
+
+.. math:: m_t = \beta\, m_{t-1} + W s_t + b, \qquad m_{-1} = 0,
+
+and reduce its potential over the time steps; the spike-count readout makes
+the output neurons spike and counts their spikes.
+"""
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+READOUTS = ("mean", "max", "spike_count")
+
+
+def decay_matrix(beta, n_steps, like):
+    r"""Matrix :math:`P` with :math:`P_{tk} = \beta^{t-k}` for :math:`t \ge k`, else 0.
+
+    ``P @ z`` over the time axis runs the leaky integration of inputs ``z``.
+
+    Parameters
+    ----------
+    beta : float
+        Decay per step.
+    n_steps : int
+        Number of time steps.
+    like : torch.Tensor
+        Tensor whose dtype and device the matrix takes.
+
+    Returns
+    -------
+    P : torch.Tensor of shape (n_steps, n_steps)
+    """
+    steps = torch.arange(n_steps, device=like.device, dtype=like.dtype)
+    lags = steps.view(-1, 1) - steps.view(1, -1)
+    powers = torch.pow(torch.tensor(beta, dtype=like.dtype, device=like.device), lags.clamp_min(0))
+    return torch.where(lags >= 0, powers, torch.zeros_like(powers))
+
+
+class MembraneReadout(nn.Module):
+    """Leaky-integrator readout reduced over time by its mean or its maximum.
+
+    The mean is computed in closed form: since the integrator is linear,
+    :math:`\\frac1T\\sum_t m_t = W \\sum_k c_k s_k + b \\sum_k c_k` with
+    :math:`c_k = \\frac1T \\sum_{t \\ge k} \\beta^{t-k}`, one small matmul
+    instead of one per step.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Sizes of the last hidden layer and of the output.
+    beta : float
+        Decay of the integrator, in [0, 1].
+    reduction : {"mean", "max"}
+        How the potential is reduced over time.
+    """
+
+    def __init__(self, in_features, out_features, beta, reduction):
+        super().__init__()
+        self.linear = nn.Linear(in_features, out_features)
+        self.beta = float(beta)
+        self.reduction = reduction
+
+    def forward(self, spikes):
+        """Map spikes ``(n_steps, batch, in)`` to outputs ``(batch, out)``."""
+        if self.reduction == "max":
+            return self.membrane(spikes).amax(0)
+        coefficients = decay_matrix(self.beta, spikes.shape[0], spikes).mean(0)
+        pooled = torch.tensordot(coefficients, spikes, dims=1)
+        return F.linear(pooled, self.linear.weight) + coefficients.sum() * self.linear.bias
+
+    def membrane(self, spikes):
+        """Membrane potential of the integrator, ``(n_steps, batch, out)``."""
+        currents = self.linear(spikes)
+        decay = decay_matrix(self.beta, spikes.shape[0], spikes)
+        return torch.tensordot(decay, currents, dims=1)
+
+
+class SpikeCountReadout(nn.Module):
+    """Output neurons that spike; the output is their spike count.
+
+    The output layer is a :class:`~snn_sklearn.neurons.LIF` layer driven by
+    :math:`W s_t + b`; the count over the ``n_steps`` steps serves as logits.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Sizes of the last hidden layer and of the output.
+    neurons : snn_sklearn.neurons.LIF
+        The spiking output layer, of size ``out_features``.
+    """
+
+    def __init__(self, in_features, out_features, neurons):
+        super().__init__()
+        self.linear = nn.Linear(in_features, out_features)
+        self.neurons = neurons
+
+    def forward(self, spikes):
+        """Map spikes ``(n_steps, batch, in)`` to counts ``(batch, out)``."""
+        out_spikes, _ = self.neurons(self.linear(spikes), spikes.shape[0])
+        return out_spikes.sum(0)
+
+    def membrane(self, spikes):
+        """Membrane potential of the output neurons, ``(n_steps, batch, out)``."""
+        _, potentials = self.neurons(self.linear(spikes), spikes.shape[0])
+        return potentials

@@ -1,0 +1,251 @@
+"""The spiking estimators: :class:`SpikingClassifier` and :class:`SpikingRegressor`."""
+
+from numbers import Integral, Real
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from . import _docs
+from ._tasks import NetworkClassifier, NetworkRegressor
+from .encoders import ENCODERS
+from .networks import SpikingNetwork
+from .neurons import RESETS
+from .readouts import READOUTS
+from .surrogates import SURROGATES
+
+
+class _SpikingNetworkMixin:
+    """Builds a :class:`~snn_sklearn.networks.SpikingNetwork` from the parameters."""
+
+    _spiking_constraints = {
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "encoder": [StrOptions(set(ENCODERS))],
+        "beta": [Interval(Real, 0, 1, closed="both")],
+        "threshold": [Interval(Real, 0, None, closed="neither")],
+        "reset": [StrOptions(set(RESETS))],
+        "surrogate": [StrOptions(set(SURROGATES))],
+        "surrogate_slope": [Interval(Real, 0, None, closed="neither")],
+        "learn_beta": ["boolean"],
+        "learn_threshold": ["boolean"],
+    }
+
+    def _build_module(self, n_features, n_outputs):
+        return SpikingNetwork(
+            n_features,
+            self._hidden_sizes,
+            n_outputs,
+            n_steps=self.n_steps,
+            encoder=self.encoder,
+            beta=self.beta,
+            threshold=self.threshold,
+            reset=self.reset,
+            surrogate=self.surrogate,
+            surrogate_slope=self.surrogate_slope,
+            learn_beta=self.learn_beta,
+            learn_threshold=self.learn_threshold,
+            readout=self.readout,
+        )
+
+
+class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
+    __doc__ = f"""Spiking neural network classifier.
+
+    Leaky integrate-and-fire (LIF) layers trained by back-propagation through
+    time with a surrogate gradient, read out by a leaky integrator over
+    ``n_steps`` time steps. Binary and multiclass targets; drop-in for
+    :class:`~sklearn.neural_network.MLPClassifier` in pipelines and searches.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(128, 128)
+        Width of each hidden LIF layer.
+
+{_docs.SPIKING_PARAMETERS}
+    readout : {{"mean", "max", "spike_count"}}, default="mean"
+        Logits are the mean or the maximum over time of the output
+        integrators' membrane potential, or the spike counts of spiking output
+        neurons.
+
+{_docs.TRAINING_PARAMETERS}
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+{_docs.FITTED_ATTRIBUTES}
+    See Also
+    --------
+    NonSpikingClassifier : The same network with ReLU units instead of spikes.
+    SpikingRegressor : The spiking network for regression.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from snn_sklearn import SpikingClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), SpikingClassifier(random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.9
+    True
+    >>> model.predict_proba(X[:1]).shape
+    (1, 3)
+    """
+
+    _parameter_constraints = {
+        **NetworkClassifier._parameter_constraints,
+        **_SpikingNetworkMixin._spiking_constraints,
+        "readout": [StrOptions(set(READOUTS))],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(128, 128),
+        *,
+        n_steps=16,
+        encoder="direct",
+        beta=0.9,
+        threshold=1.0,
+        reset="subtract",
+        surrogate="fast_sigmoid",
+        surrogate_slope=25.0,
+        learn_beta=False,
+        learn_threshold=False,
+        readout="mean",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=2e-3,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        device="cpu",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.n_steps = n_steps
+        self.encoder = encoder
+        self.beta = beta
+        self.threshold = threshold
+        self.reset = reset
+        self.surrogate = surrogate
+        self.surrogate_slope = surrogate_slope
+        self.learn_beta = learn_beta
+        self.learn_threshold = learn_threshold
+        self.readout = readout
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.device = device
+
+
+class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
+    __doc__ = f"""Spiking neural network regressor.
+
+    The prediction genuinely passes through the spiking layers: LIF layers
+    trained by back-propagation through time with a surrogate gradient, read
+    out by the membrane potential of non-spiking leaky integrators over
+    ``n_steps`` time steps. Single- and multi-output targets; drop-in for
+    :class:`~sklearn.neural_network.MLPRegressor`.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(128, 128)
+        Width of each hidden LIF layer.
+
+{_docs.SPIKING_PARAMETERS}
+    readout : {{"mean", "max"}}, default="mean"
+        The prediction is the mean or the maximum over time of the output
+        integrators' membrane potential.
+
+{_docs.TRAINING_PARAMETERS}
+    Attributes
+    ----------
+{_docs.FITTED_ATTRIBUTES}
+    See Also
+    --------
+    NonSpikingRegressor : The same network with ReLU units instead of spikes.
+    SpikingClassifier : The spiking network for classification.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from snn_sklearn import SpikingRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), SpikingRegressor(random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.4
+    True
+    """
+
+    _parameter_constraints = {
+        **NetworkRegressor._parameter_constraints,
+        **_SpikingNetworkMixin._spiking_constraints,
+        "readout": [StrOptions({"mean", "max"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(128, 128),
+        *,
+        n_steps=16,
+        encoder="direct",
+        beta=0.9,
+        threshold=1.0,
+        reset="subtract",
+        surrogate="fast_sigmoid",
+        surrogate_slope=25.0,
+        learn_beta=False,
+        learn_threshold=False,
+        readout="mean",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=2e-3,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        device="cpu",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.n_steps = n_steps
+        self.encoder = encoder
+        self.beta = beta
+        self.threshold = threshold
+        self.reset = reset
+        self.surrogate = surrogate
+        self.surrogate_slope = surrogate_slope
+        self.learn_beta = learn_beta
+        self.learn_threshold = learn_threshold
+        self.readout = readout
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.device = device

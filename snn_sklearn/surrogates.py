@@ -1,0 +1,99 @@
+"""Surrogate gradients for the Heaviside spike function.
+
+A spiking neuron emits ``s = H(u - threshold)``, whose derivative is zero almost
+everywhere. Training by back-propagation through time replaces that derivative by
+a smooth *surrogate* ``sigma'(u - threshold)`` in the backward pass, while the
+forward pass keeps the exact step.
+
+Each surrogate is a small module-level class (never a closure), so a network that
+holds one pickles and survives ``torch.save`` and ``sklearn.base.clone``.
+"""
+
+import math
+
+import torch
+
+
+class FastSigmoid:
+    r"""Derivative of the fast sigmoid (Zenke & Ganguli, 2018).
+
+    .. math:: \sigma'(x) = \frac{1}{(1 + k\,|x|)^2}
+
+    Parameters
+    ----------
+    slope : float
+        Steepness ``k``; larger values approach the true (zero) derivative.
+    """
+
+    name = "fast_sigmoid"
+
+    def __init__(self, slope):
+        self.slope = slope
+
+    def derivative(self, x):
+        """Return the surrogate derivative at ``x = u - threshold``."""
+        return (self.slope * x.abs() + 1.0).reciprocal_().square_()
+
+
+class ATan:
+    r"""Derivative of the arc-tangent surrogate (Fang et al., 2021).
+
+    .. math:: \sigma'(x) = \frac{k / 2}{1 + (\frac{\pi}{2} k x)^2}
+
+    Parameters
+    ----------
+    slope : float
+        Steepness ``k``.
+    """
+
+    name = "atan"
+
+    def __init__(self, slope):
+        self.slope = slope
+
+    def derivative(self, x):
+        """Return the surrogate derivative at ``x = u - threshold``."""
+        scaled = (math.pi / 2 * self.slope) * x
+        return (self.slope / 2) / (1.0 + scaled.square_())
+
+
+class Sigmoid:
+    r"""Derivative of the logistic sigmoid.
+
+    .. math:: \sigma'(x) = k\,\mathrm{sig}(k x)\,(1 - \mathrm{sig}(k x))
+
+    Parameters
+    ----------
+    slope : float
+        Steepness ``k``.
+    """
+
+    name = "sigmoid"
+
+    def __init__(self, slope):
+        self.slope = slope
+
+    def derivative(self, x):
+        """Return the surrogate derivative at ``x = u - threshold``."""
+        sig = torch.sigmoid(self.slope * x)
+        return self.slope * sig * (1.0 - sig)
+
+
+SURROGATES = {cls.name: cls for cls in (FastSigmoid, ATan, Sigmoid)}
+
+
+def make_surrogate(name, slope):
+    """Build the surrogate called ``name`` with steepness ``slope``.
+
+    Parameters
+    ----------
+    name : {"fast_sigmoid", "atan", "sigmoid"}
+        Which surrogate derivative to use.
+    slope : float
+        Its steepness.
+
+    Returns
+    -------
+    surrogate : FastSigmoid, ATan or Sigmoid
+    """
+    return SURROGATES[name](slope)

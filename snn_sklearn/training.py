@@ -1,0 +1,161 @@
+"""How a network is trained: the skorch net, its data feeding and callbacks.
+
+The estimators build one :class:`WeightedNet` per fit. Everything here is a
+module-level class, so a fitted estimator pickles.
+"""
+
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback, EarlyStopping
+
+NO_DECAY_PATTERNS = ("*bias", "*beta", "*threshold")
+
+
+class TensorTable(torch.utils.data.Dataset):
+    """Features, targets and sample weights held as whole tensors.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n_samples, n_features)
+    y : torch.Tensor of shape (n_samples,) or (n_samples, n_outputs)
+    sample_weight : torch.Tensor of shape (n_samples,)
+    """
+
+    def __init__(self, X, y, sample_weight):
+        self.X = X
+        self.y = y
+        self.sample_weight = sample_weight
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, index):
+        return self.X[index], (self.y[index], self.sample_weight[index])
+
+
+class TensorBatches:
+    """Iterate over a :class:`TensorTable` in batches of whole tensor slices.
+
+    Replaces skorch's per-sample ``DataLoader``: one indexing operation per batch
+    instead of one ``__getitem__`` per sample plus a collate.
+
+    Parameters
+    ----------
+    dataset : TensorTable
+        The data.
+    batch_size : int
+        Rows per batch; the last batch may be smaller.
+    shuffle : bool, default=False
+        Draw a fresh permutation of the rows at every pass.
+    generator : torch.Generator or None, default=None
+        Source of the permutations, for reproducible shuffling.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False, generator=None):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+
+    def __len__(self):
+        return -(-len(self.dataset) // self.batch_size)
+
+    def __iter__(self):
+        data = self.dataset
+        n_samples = len(data)
+        order = None
+        if self.shuffle:
+            order = torch.randperm(n_samples, generator=self.generator)
+            order = order.to(data.X.device)
+        for start in range(0, n_samples, self.batch_size):
+            rows = slice(start, start + self.batch_size)
+            if order is not None:
+                rows = order[rows]
+            yield data.X[rows], (data.y[rows], data.sample_weight[rows])
+
+
+class WeightedNet(NeuralNet):
+    """A skorch ``NeuralNet`` whose loss is the sample-weighted mean.
+
+    Targets arrive as ``(y, sample_weight)`` pairs; the criterion must return
+    one loss per sample (``reduction="none"``). The batch loss is
+    ``sum(w * loss) / sum(w)``, so an integer weight acts exactly as repeating a
+    sample and a zero weight as removing it.
+    """
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Sample-weighted mean of the criterion over the batch."""
+        target, weight = y_true
+        losses = self.criterion_(y_pred, target)
+        if losses.dim() > 1:
+            losses = losses.mean(1)
+        return (losses * weight).sum() / weight.sum().clamp_min(1e-12)
+
+
+class ValidationScore(Callback):
+    """Record a score of the validation predictions as ``valid_score``.
+
+    Reuses the predictions skorch makes for ``valid_loss``, so the validation
+    set is run once per epoch.
+
+    Parameters
+    ----------
+    score : callable
+        ``score(y_pred, y_true, sample_weight) -> float`` on tensors.
+    """
+
+    def __init__(self, score):
+        self.score = score
+
+    def on_epoch_begin(self, net, **kwargs):
+        """Forget the previous epoch's predictions."""
+        self.batches_ = []
+
+    def on_batch_end(self, net, batch=None, training=False, **kwargs):
+        """Keep the predictions of a validation batch."""
+        if not training:
+            self.batches_.append((kwargs["y_pred"].detach(), *batch[1]))
+
+    def on_epoch_end(self, net, **kwargs):
+        """Score the epoch's validation predictions."""
+        if not self.batches_:
+            return
+        y_pred, y_true, weight = (torch.cat(parts) for parts in zip(*self.batches_))
+        net.history.record("valid_score", float(self.score(y_pred, y_true, weight)))
+        self.batches_ = []
+
+
+class StopWhenStalled(EarlyStopping):
+    """skorch's ``EarlyStopping`` that waits while its monitor is absent.
+
+    ``partial_fit`` trains without validation data, so a monitor such as
+    ``valid_score`` is missing from the history; skorch's callback would raise
+    ``KeyError`` there.
+    """
+
+    def on_epoch_end(self, net, **kwargs):
+        """Count a miss or an improvement, if the monitor was recorded."""
+        if self.monitor in net.history[-1]:
+            super().on_epoch_end(net, **kwargs)
+
+    @property
+    def stopped(self):
+        """Whether the last run stopped because the monitor stalled."""
+        return getattr(self, "misses_", 0) >= self.patience
+
+
+def accuracy_score(y_pred, y_true, sample_weight):
+    """Sample-weighted accuracy of logits ``y_pred`` against class indices."""
+    correct = (y_pred.argmax(1) == y_true).to(sample_weight.dtype)
+    return (correct * sample_weight).sum() / sample_weight.sum()
+
+
+def r2_score(y_pred, y_true, sample_weight):
+    """Sample-weighted coefficient of determination, averaged over outputs."""
+    weight = sample_weight.view(-1, 1) / sample_weight.sum()
+    y_true = y_true.view(len(y_true), -1)
+    y_pred = y_pred.view(len(y_pred), -1)
+    mean = (weight * y_true).sum(0)
+    residual = (weight * (y_true - y_pred) ** 2).sum(0)
+    total = (weight * (y_true - mean) ** 2).sum(0).clamp_min(1e-12)
+    return (1.0 - residual / total).mean()
