@@ -5,6 +5,8 @@ The whole membrane recurrence of a layer runs inside one
 records one node per layer instead of several per time step.
 """
 
+import itertools
+
 import torch
 from torch import nn
 
@@ -15,16 +17,16 @@ class _LIFRecurrence(torch.autograd.Function):
     """Membrane recurrence of a LIF layer; see :class:`LIF` for the equations."""
 
     @staticmethod
-    def forward(ctx, current, beta, threshold, n_steps, subtract_reset, surrogate):
+    def forward(ctx, current, beta, threshold, n_steps, subtract_reset, surrogate, shared_beta):
         static = current.dim() == 2
         batch_shape = current.shape if static else current.shape[1:]
         potentials = current.new_empty((n_steps, *batch_shape))
         spikes = current.new_empty((n_steps, *batch_shape))
         state = current.new_zeros(batch_shape)
-        for t in range(n_steps):
-            step_current = current if static else current[t]
-            potential = torch.addcmul(step_current, beta, state, out=potentials[t])
-            spike = torch.gt(potential, threshold, out=spikes[t])
+        currents = itertools.repeat(current, n_steps) if static else current.unbind(0)
+        for step_current, potential, spike in zip(currents, potentials.unbind(0), spikes.unbind(0)):
+            torch.addcmul(step_current, beta, state, out=potential)
+            torch.gt(potential, threshold, out=spike)
             if subtract_reset:
                 state = torch.addcmul(potential, spike, threshold, value=-1.0)
             else:
@@ -33,24 +35,24 @@ class _LIFRecurrence(torch.autograd.Function):
         ctx.static = static
         ctx.subtract_reset = subtract_reset
         ctx.surrogate = surrogate
+        ctx.shared_beta = shared_beta
         ctx.mark_non_differentiable(potentials)
         return spikes, potentials
 
     @staticmethod
     def backward(ctx, grad_spikes, _grad_potentials):
         potentials, beta, threshold = ctx.saved_tensors
-        spikes = (potentials > threshold).to(potentials.dtype)
+        spikes = None
+        if not ctx.subtract_reset or ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
+            spikes = (potentials > threshold).to(potentials.dtype)
         # Gradient reaching each pre-reset potential through its own spike.
         direct = grad_spikes * ctx.surrogate.derivative(potentials - threshold)
-        grad_potentials = torch.empty_like(potentials)
-        carried = torch.zeros_like(potentials[0])
-        keep = None if ctx.subtract_reset else 1.0 - spikes
-        for t in range(potentials.shape[0] - 1, -1, -1):
-            if keep is not None:
-                carried = carried * keep[t]
-            carried = torch.add(direct[t], carried, out=grad_potentials[t])
-            carried = carried * beta
-
+        if ctx.subtract_reset and ctx.shared_beta is not None:
+            # The adjoint recurrence is linear with one decay: a single matmul.
+            decay = decay_matrix(ctx.shared_beta, len(direct), direct)
+            grad_potentials = (decay.T @ direct.flatten(1)).view_as(direct)
+        else:
+            grad_potentials = _adjoint_loop(direct, spikes, beta, ctx.subtract_reset)
         grad_current = grad_potentials.sum(0) if ctx.static else grad_potentials
         grad_beta = grad_threshold = None
         if ctx.needs_input_grad[1]:
@@ -64,7 +66,44 @@ class _LIFRecurrence(torch.autograd.Function):
                     [grad_potentials[1:], torch.zeros_like(grad_potentials[:1])]
                 )
                 grad_threshold -= (beta * into_state * spikes).sum((0, 1))
-        return grad_current, grad_beta, grad_threshold, None, None, None
+        return grad_current, grad_beta, grad_threshold, None, None, None, None
+
+
+def _adjoint_loop(direct, spikes, beta, subtract_reset):
+    """Back-propagate through the membrane recurrence, one step at a time."""
+    grad_potentials = torch.empty_like(direct)
+    carried = torch.zeros_like(direct[0])
+    for t in range(len(direct) - 1, -1, -1):
+        if not subtract_reset:
+            carried = carried * (1.0 - spikes[t])
+        carried = torch.add(direct[t], carried, out=grad_potentials[t])
+        carried = carried * beta
+    return grad_potentials
+
+
+def decay_matrix(beta, n_steps, like):
+    r"""Matrix :math:`P` with :math:`P_{tk} = \beta^{t-k}` for :math:`t \ge k`, else 0.
+
+    ``P @ z`` over the time axis runs the leaky integration :math:`m_t = \beta
+    m_{t-1} + z_t` of inputs ``z``.
+
+    Parameters
+    ----------
+    beta : float
+        Decay per step.
+    n_steps : int
+        Number of time steps.
+    like : torch.Tensor
+        Tensor whose dtype and device the matrix takes.
+
+    Returns
+    -------
+    P : torch.Tensor of shape (n_steps, n_steps)
+    """
+    steps = torch.arange(n_steps, device=like.device, dtype=like.dtype)
+    lags = steps.view(-1, 1) - steps.view(1, -1)
+    powers = torch.pow(torch.tensor(beta, dtype=like.dtype, device=like.device), lags.clamp_min(0))
+    return torch.where(lags >= 0, powers, torch.zeros_like(powers))
 
 
 def _post_reset_states(potentials, spikes, threshold, subtract_reset):
@@ -160,6 +199,7 @@ class LIF(nn.Module):
         super().__init__()
         self.reset = reset
         self.surrogate = surrogate
+        self.shared_beta = None if learn_beta else float(beta)
         _register(self, "beta", torch.full((size,), float(beta)), learn_beta)
         _register(self, "threshold", torch.full((size,), float(threshold)), learn_threshold)
 
@@ -183,7 +223,13 @@ class LIF(nn.Module):
         beta = self.beta.clamp(0.0, 1.0)
         threshold = self.threshold.clamp_min(1e-3)
         return _LIFRecurrence.apply(
-            current, beta, threshold, n_steps, self.reset == "subtract", self.surrogate
+            current,
+            beta,
+            threshold,
+            n_steps,
+            self.reset == "subtract",
+            self.surrogate,
+            self.shared_beta,
         )
 
 

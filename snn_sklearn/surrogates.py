@@ -32,7 +32,7 @@ class FastSigmoid:
 
     def derivative(self, x):
         """Return the surrogate derivative at ``x = u - threshold``."""
-        return (self.slope * x.abs() + 1.0).reciprocal_().square_()
+        return x.abs().mul_(self.slope).add_(1.0).reciprocal_().square_()
 
 
 class ATan:
@@ -53,8 +53,8 @@ class ATan:
 
     def derivative(self, x):
         """Return the surrogate derivative at ``x = u - threshold``."""
-        scaled = (math.pi / 2 * self.slope) * x
-        return (self.slope / 2) / (1.0 + scaled.square_())
+        scaled = x.mul(math.pi / 2 * self.slope)
+        return scaled.square_().add_(1.0).reciprocal_().mul_(self.slope / 2)
 
 
 class Sigmoid:
@@ -75,8 +75,8 @@ class Sigmoid:
 
     def derivative(self, x):
         """Return the surrogate derivative at ``x = u - threshold``."""
-        sig = torch.sigmoid(self.slope * x)
-        return self.slope * sig * (1.0 - sig)
+        sig = torch.sigmoid(x.mul(self.slope))
+        return sig.sub(sig.square()).mul_(self.slope)
 
 
 SURROGATES = {cls.name: cls for cls in (FastSigmoid, ATan, Sigmoid)}
