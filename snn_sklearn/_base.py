@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -145,7 +145,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     def _check_hidden_layer_sizes(self):
         sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
-        if sizes.ndim != 1 or sizes.size == 0 or not np.issubdtype(sizes.dtype, np.integer) or (sizes < 1).any():
+        integers = np.issubdtype(sizes.dtype, np.integer)
+        if sizes.ndim != 1 or sizes.size == 0 or not integers or (sizes < 1).any():
             raise ValueError(
                 "hidden_layer_sizes must be a positive integer or a non-empty sequence "
                 f"of positive integers, got {self.hidden_layer_sizes!r}."
@@ -160,6 +161,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 f"Got batch_size={self.batch_size} larger than the {n_samples} training "
                 "samples; it is clipped to the number of samples.",
                 UserWarning,
+                stacklevel=3,
             )
         return min(self.batch_size, n_samples)
 
@@ -188,7 +190,10 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             iterator_train__generator=self._generator,
             iterator_valid=TensorBatches,
             train_split=None,
-            callbacks=[("valid_score", ValidationScore(self._validation_score())), ("stall", stall)],
+            callbacks=[
+                ("valid_score", ValidationScore(self._validation_score())),
+                ("stall", stall),
+            ],
             device=device,
             verbose=int(self.verbose),
         )
@@ -278,6 +283,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 f"{type(self).__name__}: maximum iterations ({self.max_iter}) reached and the "
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
+                stacklevel=3,
             )
 
     # -------------------------------------------------------------- inference

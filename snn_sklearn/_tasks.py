@@ -2,7 +2,7 @@
 
 import numpy as np
 from scipy.special import softmax
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets
 from torch import nn
 
@@ -19,6 +19,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
 
     _is_classification = True
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target labels y.
 
@@ -39,6 +40,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one epoch over the given data.
 
@@ -156,6 +158,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
         tags.target_tags.multi_output = True
         return tags
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and targets y.
 
@@ -176,6 +179,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
 

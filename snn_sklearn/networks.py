@@ -1,6 +1,7 @@
 """The torch networks behind the estimators: spiking and non-spiking."""
 
 import math
+from itertools import pairwise
 
 import torch
 from torch import nn
@@ -70,7 +71,7 @@ class SpikingNetwork(nn.Module):
             return LIF(size, beta, threshold, reset, spike_function, learn_beta, learn_threshold)
 
         sizes = [self.encoder.n_inputs(n_features), *hidden_layer_sizes]
-        self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
+        self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in pairwise(sizes))
         self.neurons = nn.ModuleList(lif(size) for size in hidden_layer_sizes)
         if readout == "spike_count":
             self.readout = SpikeCountReadout(sizes[-1], n_outputs, lif(n_outputs))
@@ -80,9 +81,7 @@ class SpikingNetwork(nn.Module):
 
     def forward(self, x):
         """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``."""
-        spikes = x
-        for spikes, _ in self._hidden_layers(x):
-            pass
+        *_, (spikes, _) = self._hidden_layers(x)
         return self.readout(spikes)
 
     def record(self, x):
@@ -110,7 +109,7 @@ class SpikingNetwork(nn.Module):
     def _hidden_layers(self, x):
         generator = self.noise_generator if self.training else None
         signal = self.encoder(x, self.n_steps, generator)
-        for linear, neurons in zip(self.linears, self.neurons):
+        for linear, neurons in zip(self.linears, self.neurons, strict=True):
             spikes, potentials = neurons(linear(signal), self.n_steps)
             yield spikes, potentials
             signal = spikes
@@ -135,7 +134,7 @@ class DenseNetwork(nn.Module):
         super().__init__()
         sizes = [n_features, *hidden_layer_sizes]
         layers = []
-        for a, b in zip(sizes, sizes[1:]):
+        for a, b in pairwise(sizes):
             layers += [nn.Linear(a, b), nn.ReLU()]
         layers.append(nn.Linear(sizes[-1], n_outputs))
         self.layers = nn.Sequential(*layers)

@@ -24,7 +24,8 @@ class _LIFRecurrence(torch.autograd.Function):
         spikes = current.new_empty((n_steps, *batch_shape))
         state = current.new_zeros(batch_shape)
         currents = itertools.repeat(current, n_steps) if static else current.unbind(0)
-        for step_current, potential, spike in zip(currents, potentials.unbind(0), spikes.unbind(0)):
+        steps = zip(currents, potentials.unbind(0), spikes.unbind(0), strict=False)
+        for step_current, potential, spike in steps:
             torch.addcmul(step_current, beta, state, out=potential)
             torch.gt(potential, threshold, out=spike)
             if subtract_reset:
@@ -62,9 +63,7 @@ class _LIFRecurrence(torch.autograd.Function):
         if ctx.needs_input_grad[2]:
             grad_threshold = -direct.sum((0, 1))
             if ctx.subtract_reset:
-                into_state = torch.cat(
-                    [grad_potentials[1:], torch.zeros_like(grad_potentials[:1])]
-                )
+                into_state = torch.cat([grad_potentials[1:], torch.zeros_like(grad_potentials[:1])])
                 grad_threshold -= (beta * into_state * spikes).sum((0, 1))
         return grad_current, grad_beta, grad_threshold, None, None, None, None
 

@@ -120,7 +120,7 @@ class ValidationScore(Callback):
         """Score the epoch's validation predictions."""
         if not self.batches_:
             return
-        y_pred, y_true, weight = (torch.cat(parts) for parts in zip(*self.batches_))
+        y_pred, y_true, weight = (torch.cat(parts) for parts in zip(*self.batches_, strict=True))
         net.history.record("valid_score", float(self.score(y_pred, y_true, weight)))
         self.batches_ = []
 

@@ -9,7 +9,12 @@ from snn_sklearn import (
     SpikingRegressor,
 )
 
-ESTIMATORS = [SpikingClassifier(), SpikingRegressor(), NonSpikingClassifier(), NonSpikingRegressor()]
+ESTIMATORS = [
+    SpikingClassifier(),
+    SpikingRegressor(),
+    NonSpikingClassifier(),
+    NonSpikingRegressor(),
+]
 
 
 @parametrize_with_checks(ESTIMATORS)

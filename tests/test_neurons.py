@@ -24,7 +24,9 @@ def test_fused_forward_matches_plain_loop(reset, static):
     layer = _layer(reset, "fast_sigmoid", learn=False)
     current = _inputs(static)
     fused, _ = layer(current, 6)
-    plain = lif_reference(current, layer.beta, layer.threshold, 6, reset == "subtract", layer.surrogate)
+    plain = lif_reference(
+        current, layer.beta, layer.threshold, 6, reset == "subtract", layer.surrogate
+    )
     torch.testing.assert_close(fused, plain)
 
 
@@ -48,7 +50,7 @@ def test_fused_gradients_match_autograd_through_plain_loop(surrogate, reset, sta
             current, layer.beta, layer.threshold, 6, reset == "subtract", layer.surrogate
         )
     )
-    for got, expected in zip(fused, plain):
+    for got, expected in zip(fused, plain, strict=True):
         torch.testing.assert_close(got, expected)
 
 
@@ -60,10 +62,14 @@ def test_membrane_potential_follows_the_lif_equation_by_hand():
     torch.testing.assert_close(
         potentials.flatten(), torch.tensor([0.6, 0.9, 1.05, 0.625], dtype=torch.float64)
     )
-    torch.testing.assert_close(spikes.flatten(), torch.tensor([0.0, 0.0, 1.0, 0.0], dtype=torch.float64))
+    torch.testing.assert_close(
+        spikes.flatten(), torch.tensor([0.0, 0.0, 1.0, 0.0], dtype=torch.float64)
+    )
 
 
 def test_zero_reset_clears_the_membrane_after_a_spike():
     layer = LIF(1, 1.0, 1.0, "zero", SURROGATES["fast_sigmoid"](25.0), False, False).double()
     _, potentials = layer(torch.tensor([[0.6]], dtype=torch.float64), 3)
-    torch.testing.assert_close(potentials.flatten(), torch.tensor([0.6, 1.2, 0.6], dtype=torch.float64))
+    torch.testing.assert_close(
+        potentials.flatten(), torch.tensor([0.6, 1.2, 0.6], dtype=torch.float64)
+    )
