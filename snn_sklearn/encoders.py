@@ -14,6 +14,7 @@ their order.
 import torch
 from torch import nn
 
+
 class DirectEncoder(nn.Module):
     """Direct current injection: the features themselves, at every step."""
 
