@@ -22,6 +22,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from .networks import initialize_weights
 from .training import (
     NO_DECAY_PATTERNS,
+    StopOnNonFiniteLoss,
     StopWhenStalled,
     TensorBatches,
     TensorTable,
@@ -193,6 +194,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             callbacks=[
                 ("valid_score", ValidationScore(self._validation_score())),
                 ("stall", stall),
+                ("non_finite", StopOnNonFiniteLoss()),
             ],
             device=device,
             verbose=int(self.verbose),
@@ -260,15 +262,13 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     def _record_history(self, incremental):
         history = self.net_.history
+        callbacks = dict(self.net_.callbacks_)
+        # A Ctrl-C or a divergence can leave an unfinished epoch without a loss.
+        finished = [row for row in history if "train_loss" in row]
         self.history_ = history
-        self.n_iter_ = len(history)
-        self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]
-        if not np.isfinite(self.loss_curve_[-1]):
-            raise ValueError(
-                "Training diverged: the training loss became non-finite. Lower "
-                "learning_rate_init or scale the features (e.g. StandardScaler)."
-            )
-        scores = [row["valid_score"] for row in history if "valid_score" in row]
+        self.n_iter_ = len(finished)
+        self.loss_curve_ = [float(row["train_loss"]) for row in finished]
+        scores = [row["valid_score"] for row in finished if "valid_score" in row]
         if self.early_stopping and scores:
             self.validation_scores_ = scores
             self.best_validation_score_ = max(scores)
@@ -276,9 +276,16 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         else:
             self.validation_scores_ = None
             self.best_validation_score_ = None
-            self.best_loss_ = min(self.loss_curve_)
-        stall = dict(self.net_.callbacks_)["stall"]
-        if not incremental and not stall.stopped:
+            self.best_loss_ = min(self.loss_curve_, default=None)
+        if callbacks["non_finite"].diverged_:
+            warnings.warn(
+                f"{type(self).__name__}: training diverged (non-finite loss) in epoch "
+                f"{self.n_iter_ + 1}; kept the weights from before that epoch. Lower "
+                "learning_rate_init or scale the features (e.g. StandardScaler).",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        elif not incremental and not callbacks["stall"].stopped:
             warnings.warn(
                 f"{type(self).__name__}: maximum iterations ({self.max_iter}) reached and the "
                 "optimization hasn't converged yet.",

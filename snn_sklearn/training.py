@@ -144,6 +144,30 @@ class StopWhenStalled(EarlyStopping):
         return getattr(self, "misses_", 0) >= self.patience
 
 
+class StopOnNonFiniteLoss(Callback):
+    """Stop training when a batch loss is NaN or infinite, keeping the last good weights.
+
+    The weights at the start of each epoch are kept; a non-finite loss restores
+    them, drops the unfinished epoch from the history and ends training.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        """Forget an earlier divergence."""
+        self.diverged_ = False
+
+    def on_epoch_begin(self, net, **kwargs):
+        """Remember the weights this epoch starts from."""
+        self.snapshot_ = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
+
+    def on_batch_end(self, net, batch=None, training=False, **kwargs):
+        """Restore the epoch's starting weights if the loss is not finite."""
+        if training and not torch.isfinite(kwargs["loss"]).item():
+            net.module_.load_state_dict(self.snapshot_)
+            net.history.pop()
+            self.diverged_ = True
+            raise KeyboardInterrupt
+
+
 def accuracy_score(y_pred, y_true, sample_weight):
     """Sample-weighted accuracy of logits ``y_pred`` against class indices."""
     correct = (y_pred.argmax(1) == y_true).to(sample_weight.dtype)

@@ -1,0 +1,255 @@
+"""Training and inference speed of SpikingClassifier against snntorch and the seed.
+
+Network (issue 6): features -> 128 LIF -> 128 LIF -> classes, 16 steps, direct
+input, beta 0.9, threshold 1, fast-sigmoid surrogate, Adam, batch 64, a fixed
+number of epochs, no validation split, on ``load_digits``, float32, 2 threads.
+Every number is a ratio measured side by side in this process.
+
+1. ``SpikingClassifier.fit`` (the whole estimator) against the same network
+   written the usual way with snntorch (``snn.Leaky`` stepped in a Python loop,
+   a ``DataLoader``), and against snntorch fed by tensor slices.
+2. ``predict_proba`` on the test set tiled to ~9000 rows against the floor: the
+   same dense float32 matmuls alone.
+3. The default ``SpikingClassifier()`` against the seed's recipe (pynmsnn 0.0.3:
+   its network, 64 steps, 100 full-batch Adam epochs), if ``pynmsnn`` is installed
+   (``pip install --no-deps pynmsnn``).
+4. Achieved GFLOP/s of the training step against ``torch.mm`` on the same shapes.
+
+Run ``python benchmarks/speed.py`` (``--epochs``, ``--repeats`` to change the work).
+"""
+
+import argparse
+import statistics
+import time
+import warnings
+
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from snn_sklearn import SpikingClassifier
+
+HIDDEN = 128
+N_STEPS = 16
+BATCH = 64
+LEARNING_RATE = 2e-3
+WEIGHT_DECAY = 1e-4
+
+
+def load_data():
+    """Standardised float32 digits, split 75/25."""
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
+    scaler = StandardScaler().fit(X_train)
+    return (
+        scaler.transform(X_train).astype(np.float32),
+        scaler.transform(X_test).astype(np.float32),
+        y_train,
+        y_test,
+    )
+
+
+def timed(function, repeats):
+    """Median wall time of ``function()`` over ``repeats`` runs, and its last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def our_estimator(epochs):
+    """The issue's network as a SpikingClassifier, training a fixed number of epochs."""
+    return SpikingClassifier(
+        hidden_layer_sizes=(HIDDEN, HIDDEN),
+        n_steps=N_STEPS,
+        batch_size=BATCH,
+        learning_rate_init=LEARNING_RATE,
+        alpha=WEIGHT_DECAY,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=epochs,
+        random_state=0,
+    )
+
+
+def snntorch_network(n_features, n_classes):
+    """The same network written the usual way with snntorch."""
+    import snntorch as snn
+    from snntorch import surrogate
+
+    class Network(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            spike_grad = surrogate.fast_sigmoid(slope=25)
+            self.fc1 = torch.nn.Linear(n_features, HIDDEN)
+            self.lif1 = snn.Leaky(beta=0.9, spike_grad=spike_grad)
+            self.fc2 = torch.nn.Linear(HIDDEN, HIDDEN)
+            self.lif2 = snn.Leaky(beta=0.9, spike_grad=spike_grad)
+            self.fc3 = torch.nn.Linear(HIDDEN, n_classes)
+            self.readout = snn.Leaky(beta=0.9, reset_mechanism="none")
+
+        def forward(self, x):
+            mem1, mem2, mem3 = (layer.init_leaky() for layer in (self.lif1, self.lif2, self.readout))
+            current1 = self.fc1(x)
+            total = 0
+            for _ in range(N_STEPS):
+                spk1, mem1 = self.lif1(current1, mem1)
+                spk2, mem2 = self.lif2(self.fc2(spk1), mem2)
+                _, mem3 = self.readout(self.fc3(spk2), mem3)
+                total = total + mem3
+            return total / N_STEPS
+
+    return Network()
+
+
+def snntorch_fit(X, y, epochs, use_dataloader):
+    """Train the snntorch network; returns the trained network."""
+    torch.manual_seed(0)
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y).long()
+    network = snntorch_network(X.shape[1], int(y.max()) + 1)
+    optimizer = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
+    dataset = torch.utils.data.TensorDataset(X_t, y_t)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=True)
+    for _ in range(epochs):
+        if use_dataloader:
+            batches = loader
+        else:
+            order = torch.randperm(len(X_t))
+            batches = ((X_t[order[i : i + BATCH]], y_t[order[i : i + BATCH]]) for i in range(0, len(X_t), BATCH))
+        for xb, yb in batches:
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(network(xb), yb)
+            loss.backward()
+            optimizer.step()
+    return network
+
+
+def accuracy(network, X, y):
+    """Test accuracy of a torch network returning logits."""
+    with torch.no_grad():
+        return float((network(torch.from_numpy(X)).argmax(1).numpy() == y).mean())
+
+
+def matmul_floor(estimator, X):
+    """The dense float32 matmuls of one forward pass, alone."""
+    module = estimator.net_.module_
+    w1 = module.linears[0].weight.detach().T.contiguous()
+    w2 = module.linears[1].weight.detach().T.contiguous()
+    w3 = module.readout.linear.weight.detach().T.contiguous()
+    x = torch.from_numpy(X)
+    hidden = torch.zeros(N_STEPS * len(X), HIDDEN)
+
+    def run():
+        with torch.no_grad():
+            x @ w1
+            hidden @ w2
+            hidden @ w3
+
+    return run
+
+
+def section_fit(data, epochs, repeats):
+    X_train, X_test, y_train, y_test = data
+    ours_time, ours = timed(lambda: our_estimator(epochs).fit(X_train, y_train), repeats)
+    loader_time, loader_net = timed(lambda: snntorch_fit(X_train, y_train, epochs, True), repeats)
+    slice_time, slice_net = timed(lambda: snntorch_fit(X_train, y_train, epochs, False), repeats)
+    print(f"\n1. fit, {epochs} epochs, batch {BATCH} (median of {repeats})")
+    print(f"{'implementation':<42}{'test accuracy':>14}{'time / ours':>13}")
+    print(f"{'SpikingClassifier.fit (estimator)':<42}{ours.score(X_test, y_test):>14.4f}{1.0:>12.2f}x")
+    for name, seconds, network in [
+        ("snntorch loop, DataLoader (usual way)", loader_time, loader_net),
+        ("snntorch loop, tensor slices", slice_time, slice_net),
+    ]:
+        print(f"{name:<42}{accuracy(network, X_test, y_test):>14.4f}{seconds / ours_time:>12.2f}x")
+    return ours
+
+
+def section_predict(data, estimator, repeats):
+    _, X_test, _, _ = data
+    tiled = np.tile(X_test, (int(np.ceil(9000 / len(X_test))), 1))[:9000]
+    estimator.predict_proba(tiled)
+    ours_time, _ = timed(lambda: estimator.predict_proba(tiled), repeats)
+    floor_time, _ = timed(matmul_floor(estimator, tiled), repeats)
+    print(f"\n2. predict_proba on {len(tiled)} rows (median of {repeats})")
+    print(f"{'predict_proba / dense-matmul floor':<42}{ours_time / floor_time:>12.2f}x")
+
+
+def section_seed(data, repeats):
+    try:
+        from pyNM.spiking_multiclass_classifier import SpikingNeuralNetwork
+    except ImportError:
+        print("\n3. seed recipe skipped: pip install --no-deps pynmsnn")
+        return
+    X_train, X_test, y_train, y_test = data
+    X_t, y_t = torch.from_numpy(X_train), torch.from_numpy(y_train).long()
+
+    def seed_fit():
+        torch.manual_seed(0)
+        network = SpikingNeuralNetwork("cpu", X_train.shape[1], 10, n_time_steps=64, begin_eval=0)
+        optimizer = torch.optim.Adam(network.parameters(), lr=1e-3)
+        for _ in range(100):
+            optimizer.zero_grad()
+            torch.nn.functional.nll_loss(network(X_t), y_t).backward()
+            optimizer.step()
+        return network
+
+    ours_time, ours = timed(lambda: SpikingClassifier(random_state=0).fit(X_train, y_train), repeats)
+    seed_time, seed_net = timed(seed_fit, repeats)
+    print(f"\n3. default SpikingClassifier() vs the seed's recipe (median of {repeats})")
+    print(f"{'implementation':<42}{'test accuracy':>14}{'time / ours':>13}")
+    print(f"{'SpikingClassifier() defaults':<42}{ours.score(X_test, y_test):>14.4f}{1.0:>12.2f}x")
+    seed_accuracy = accuracy(seed_net, X_test, y_test)
+    print(f"{'pynmsnn 0.0.3, 64 steps, 100 epochs':<42}{seed_accuracy:>14.4f}{seed_time / ours_time:>12.2f}x")
+
+
+def section_flops(data, repeats):
+    X_train, _, y_train, _ = data
+    estimator = our_estimator(1).fit(X_train, y_train)
+    module = estimator.net_.module_
+    xb = torch.from_numpy(X_train[:BATCH])
+    yb = torch.from_numpy(y_train[:BATCH]).long()
+
+    def step():
+        module.zero_grad()
+        torch.nn.functional.cross_entropy(module(xb), yb).backward()
+
+    n_features, n_classes = X_train.shape[1], 10
+    rows = N_STEPS * BATCH
+    # forward + two backward matmuls per layer; the first layer runs once (direct input)
+    flops = 3 * 2 * (BATCH * n_features * HIDDEN + rows * HIDDEN * HIDDEN + BATCH * HIDDEN * n_classes)
+    a = torch.randn(rows, HIDDEN)
+    w = torch.randn(HIDDEN, HIDDEN)
+    step_time, _ = timed(step, repeats * 20)
+    mm_time, _ = timed(lambda: a @ w, repeats * 20)
+    mm_rate = 2 * rows * HIDDEN * HIDDEN / mm_time / 1e9
+    print(f"\n4. training step, batch {BATCH}: {flops / step_time / 1e9:.1f} GFLOP/s achieved; "
+          f"torch.mm ({rows}x{HIDDEN} @ {HIDDEN}x{HIDDEN}) {mm_rate:.1f} GFLOP/s "
+          f"({flops / step_time / 1e9 / mm_rate:.0%} of it)")
+
+
+def main(argv=None):
+    """Run the benchmark and print its tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    data = load_data()
+    estimator = section_fit(data, args.epochs, args.repeats)
+    section_predict(data, estimator, args.repeats * 5)
+    section_seed(data, 1)
+    section_flops(data, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
