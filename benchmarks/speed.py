@@ -96,7 +96,9 @@ def snntorch_network(n_features, n_classes):
             self.readout = snn.Leaky(beta=0.9, reset_mechanism="none")
 
         def forward(self, x):
-            mem1, mem2, mem3 = (layer.init_leaky() for layer in (self.lif1, self.lif2, self.readout))
+            mem1, mem2, mem3 = (
+                layer.init_leaky() for layer in (self.lif1, self.lif2, self.readout)
+            )
             current1 = self.fc1(x)
             total = 0
             for _ in range(N_STEPS):
@@ -122,7 +124,10 @@ def snntorch_fit(X, y, epochs, use_dataloader):
             batches = loader
         else:
             order = torch.randperm(len(X_t))
-            batches = ((X_t[order[i : i + BATCH]], y_t[order[i : i + BATCH]]) for i in range(0, len(X_t), BATCH))
+            batches = (
+                (X_t[order[i : i + BATCH]], y_t[order[i : i + BATCH]])
+                for i in range(0, len(X_t), BATCH)
+            )
         for xb, yb in batches:
             optimizer.zero_grad()
             loss = torch.nn.functional.cross_entropy(network(xb), yb)
@@ -162,7 +167,9 @@ def section_fit(data, epochs, repeats):
     slice_time, slice_net = timed(lambda: snntorch_fit(X_train, y_train, epochs, False), repeats)
     print(f"\n1. fit, {epochs} epochs, batch {BATCH} (median of {repeats})")
     print(f"{'implementation':<42}{'test accuracy':>14}{'time / ours':>13}")
-    print(f"{'SpikingClassifier.fit (estimator)':<42}{ours.score(X_test, y_test):>14.4f}{1.0:>12.2f}x")
+    print(
+        f"{'SpikingClassifier.fit (estimator)':<42}{ours.score(X_test, y_test):>14.4f}{1.0:>12.2f}x"
+    )
     for name, seconds, network in [
         ("snntorch loop, DataLoader (usual way)", loader_time, loader_net),
         ("snntorch loop, tensor slices", slice_time, slice_net),
@@ -200,13 +207,16 @@ def section_seed(data, repeats):
             optimizer.step()
         return network
 
-    ours_time, ours = timed(lambda: SpikingClassifier(random_state=0).fit(X_train, y_train), repeats)
+    ours_time, ours = timed(
+        lambda: SpikingClassifier(random_state=0).fit(X_train, y_train), repeats
+    )
     seed_time, seed_net = timed(seed_fit, repeats)
     print(f"\n3. default SpikingClassifier() vs the seed's recipe (median of {repeats})")
     print(f"{'implementation':<42}{'test accuracy':>14}{'time / ours':>13}")
     print(f"{'SpikingClassifier() defaults':<42}{ours.score(X_test, y_test):>14.4f}{1.0:>12.2f}x")
     seed_accuracy = accuracy(seed_net, X_test, y_test)
-    print(f"{'pynmsnn 0.0.3, 64 steps, 100 epochs':<42}{seed_accuracy:>14.4f}{seed_time / ours_time:>12.2f}x")
+    seed_name = "pynmsnn 0.0.3, 64 steps, 100 epochs"
+    print(f"{seed_name:<42}{seed_accuracy:>14.4f}{seed_time / ours_time:>12.2f}x")
 
 
 def section_flops(data, repeats):
@@ -223,15 +233,19 @@ def section_flops(data, repeats):
     n_features, n_classes = X_train.shape[1], 10
     rows = N_STEPS * BATCH
     # forward + two backward matmuls per layer; the first layer runs once (direct input)
-    flops = 3 * 2 * (BATCH * n_features * HIDDEN + rows * HIDDEN * HIDDEN + BATCH * HIDDEN * n_classes)
+    flops = (
+        3 * 2 * (BATCH * n_features * HIDDEN + rows * HIDDEN * HIDDEN + BATCH * HIDDEN * n_classes)
+    )
     a = torch.randn(rows, HIDDEN)
     w = torch.randn(HIDDEN, HIDDEN)
     step_time, _ = timed(step, repeats * 20)
     mm_time, _ = timed(lambda: a @ w, repeats * 20)
     mm_rate = 2 * rows * HIDDEN * HIDDEN / mm_time / 1e9
-    print(f"\n4. training step, batch {BATCH}: {flops / step_time / 1e9:.1f} GFLOP/s achieved; "
-          f"torch.mm ({rows}x{HIDDEN} @ {HIDDEN}x{HIDDEN}) {mm_rate:.1f} GFLOP/s "
-          f"({flops / step_time / 1e9 / mm_rate:.0%} of it)")
+    print(
+        f"\n4. training step, batch {BATCH}: {flops / step_time / 1e9:.1f} GFLOP/s achieved; "
+        f"torch.mm ({rows}x{HIDDEN} @ {HIDDEN}x{HIDDEN}) {mm_rate:.1f} GFLOP/s "
+        f"({flops / step_time / 1e9 / mm_rate:.0%} of it)"
+    )
 
 
 def main(argv=None):

@@ -35,10 +35,21 @@ SPIKING_PARAMETERS = """\
         Learn one firing threshold per neuron.
 """
 
-TRAINING_PARAMETERS = """\
-    alpha : float, default=1e-4
+CLASSIFIER_ALPHA = 3e-3
+REGRESSOR_ALPHA = 0.1
+
+
+def alpha_parameter(default):
+    """The ``alpha`` entry of a Parameters section, with its ``default``."""
+    return f"""\
+    alpha : float, default={default:g}
         Strength of the L2 penalty on the connection weights (``weight_decay``
-        of Adam; biases, decays and thresholds are not penalised).
+        of Adam; biases, decays and thresholds are not penalised). The default
+        was chosen on ``benchmarks/accuracy.py``.
+"""
+
+
+TRAINING_PARAMETERS = """\
 
     batch_size : int or "auto", default="auto"
         Samples per gradient step; ``"auto"`` is ``min(200, n_samples)``.

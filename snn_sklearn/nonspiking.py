@@ -24,7 +24,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
     hidden_layer_sizes : int or tuple of int, default=(128, 128)
         Width of each hidden ReLU layer.
 
-{_docs.TRAINING_PARAMETERS}
+{_docs.alpha_parameter(_docs.CLASSIFIER_ALPHA)}{_docs.TRAINING_PARAMETERS}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -48,7 +48,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
         self,
         hidden_layer_sizes=(128, 128),
         *,
-        alpha=1e-4,
+        alpha=_docs.CLASSIFIER_ALPHA,
         batch_size="auto",
         learning_rate_init=2e-3,
         max_iter=200,
@@ -89,7 +89,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
     hidden_layer_sizes : int or tuple of int, default=(128, 128)
         Width of each hidden ReLU layer.
 
-{_docs.TRAINING_PARAMETERS}
+{_docs.alpha_parameter(_docs.REGRESSOR_ALPHA)}{_docs.TRAINING_PARAMETERS}
     Attributes
     ----------
 {_docs.FITTED_ATTRIBUTES}
@@ -113,7 +113,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
         self,
         hidden_layer_sizes=(128, 128),
         *,
-        alpha=1e-4,
+        alpha=_docs.REGRESSOR_ALPHA,
         batch_size="auto",
         learning_rate_init=2e-3,
         max_iter=200,

@@ -65,7 +65,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         integrators' membrane potential, or the spike counts of spiking output
         neurons.
 
-{_docs.TRAINING_PARAMETERS}
+{_docs.alpha_parameter(_docs.CLASSIFIER_ALPHA)}{_docs.TRAINING_PARAMETERS}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -111,7 +111,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         learn_beta=False,
         learn_threshold=False,
         readout="mean",
-        alpha=1e-4,
+        alpha=_docs.CLASSIFIER_ALPHA,
         batch_size="auto",
         learning_rate_init=2e-3,
         max_iter=200,
@@ -170,7 +170,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         The prediction is the mean or the maximum over time of the output
         integrators' membrane potential.
 
-{_docs.TRAINING_PARAMETERS}
+{_docs.alpha_parameter(_docs.REGRESSOR_ALPHA)}{_docs.TRAINING_PARAMETERS}
     Attributes
     ----------
 {_docs.FITTED_ATTRIBUTES}
@@ -211,7 +211,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         learn_beta=False,
         learn_threshold=False,
         readout="mean",
-        alpha=1e-4,
+        alpha=_docs.REGRESSOR_ALPHA,
         batch_size="auto",
         learning_rate_init=2e-3,
         max_iter=200,
