@@ -81,7 +81,7 @@ class SpikingNetwork(nn.Module):
 
     def forward(self, x):
         """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``."""
-        *_, (spikes, _) = self._hidden_layers(x)
+        *_, (spikes, _) = self._hidden_layers(x, keep_potentials=False)
         return self.readout(spikes)
 
     def record(self, x):
@@ -98,7 +98,7 @@ class SpikingNetwork(nn.Module):
             the last pair is the readout's ``(None, membrane)``, or its spikes
             and membrane for the spike-count readout.
         """
-        layers = list(self._hidden_layers(x))
+        layers = list(self._hidden_layers(x, keep_potentials=True))
         last_spikes = layers[-1][0]
         membrane = self.readout.membrane(last_spikes)
         out_spikes = None
@@ -106,11 +106,11 @@ class SpikingNetwork(nn.Module):
             out_spikes = (membrane > self.readout.neurons.threshold).to(membrane.dtype)
         return [*layers, (out_spikes, membrane)]
 
-    def _hidden_layers(self, x):
+    def _hidden_layers(self, x, keep_potentials):
         generator = self.noise_generator if self.training else None
         signal = self.encoder(x, self.n_steps, generator)
         for linear, neurons in zip(self.linears, self.neurons, strict=True):
-            spikes, potentials = neurons(linear(signal), self.n_steps)
+            spikes, potentials = neurons(linear(signal), self.n_steps, keep_potentials)
             yield spikes, potentials
             signal = spikes
 
@@ -164,3 +164,6 @@ def initialize_weights(module, generator):
                 bound = 1.0 / math.sqrt(layer.in_features)
                 layer.weight.uniform_(-bound, bound, generator=generator)
                 layer.bias.uniform_(-bound, bound, generator=generator)
+        for layer in module.modules():
+            if isinstance(layer, SpikeCountReadout):
+                layer.start_at_threshold()

@@ -18,22 +18,9 @@ class _LIFRecurrence(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, current, beta, threshold, n_steps, subtract_reset, surrogate, shared_beta):
-        static = current.dim() == 2
-        batch_shape = current.shape if static else current.shape[1:]
-        potentials = current.new_empty((n_steps, *batch_shape))
-        spikes = current.new_empty((n_steps, *batch_shape))
-        state = current.new_zeros(batch_shape)
-        currents = itertools.repeat(current, n_steps) if static else current.unbind(0)
-        steps = zip(currents, potentials.unbind(0), spikes.unbind(0), strict=False)
-        for step_current, potential, spike in steps:
-            torch.addcmul(step_current, beta, state, out=potential)
-            torch.gt(potential, threshold, out=spike)
-            if subtract_reset:
-                state = torch.addcmul(potential, spike, threshold, value=-1.0)
-            else:
-                state = potential * (1.0 - spike)
+        spikes, potentials = simulate(current, beta, threshold, n_steps, subtract_reset, True)
         ctx.save_for_backward(potentials, beta, threshold)
-        ctx.static = static
+        ctx.static = current.dim() == 2
         ctx.subtract_reset = subtract_reset
         ctx.surrogate = surrogate
         ctx.shared_beta = shared_beta
@@ -103,6 +90,45 @@ def decay_matrix(beta, n_steps, like):
     lags = steps.view(-1, 1) - steps.view(1, -1)
     powers = torch.pow(torch.tensor(beta, dtype=like.dtype, device=like.device), lags.clamp_min(0))
     return torch.where(lags >= 0, powers, torch.zeros_like(powers))
+
+
+def simulate(current, beta, threshold, n_steps, subtract_reset, keep_potentials):
+    """Run the LIF recurrence forward, without autograd.
+
+    Parameters
+    ----------
+    current : torch.Tensor of shape (batch, size) or (n_steps, batch, size)
+        Input current, constant over time when 2-D.
+    beta, threshold : torch.Tensor of shape (size,)
+        Membrane decay and firing threshold per neuron.
+    n_steps : int
+        Number of time steps.
+    subtract_reset : bool
+        Reset by subtraction if True, to zero otherwise.
+    keep_potentials : bool
+        Return every step's pre-reset potential; otherwise only the running
+        state is kept, which saves memory traffic at inference.
+
+    Returns
+    -------
+    spikes : torch.Tensor of shape (n_steps, batch, size)
+    potentials : torch.Tensor of shape (n_steps, batch, size) or None
+    """
+    static = current.dim() == 2
+    batch_shape = current.shape if static else current.shape[1:]
+    spikes = current.new_empty((n_steps, *batch_shape))
+    potentials = current.new_empty((n_steps, *batch_shape)) if keep_potentials else None
+    state = current.new_zeros(batch_shape)
+    currents = itertools.repeat(current, n_steps) if static else current.unbind(0)
+    for t, (step_current, spike) in enumerate(zip(currents, spikes.unbind(0), strict=False)):
+        potential = state if potentials is None else potentials[t]
+        torch.addcmul(step_current, beta, state, out=potential)
+        torch.gt(potential, threshold, out=spike)
+        if subtract_reset:
+            state = torch.addcmul(potential, spike, threshold, value=-1.0, out=state)
+        else:
+            state = torch.mul(potential, spike.logical_not(), out=state)
+    return spikes, potentials
 
 
 def _post_reset_states(potentials, spikes, threshold, subtract_reset):
@@ -202,7 +228,7 @@ class LIF(nn.Module):
         _register(self, "beta", torch.full((size,), float(beta)), learn_beta)
         _register(self, "threshold", torch.full((size,), float(threshold)), learn_threshold)
 
-    def forward(self, current, n_steps):
+    def forward(self, current, n_steps, keep_potentials=True):
         """Run the layer over ``n_steps`` steps.
 
         Parameters
@@ -211,22 +237,30 @@ class LIF(nn.Module):
             Input current; a 2-D current is held constant over time.
         n_steps : int
             Number of time steps.
+        keep_potentials : bool, default=True
+            Return the membrane potentials. Only honoured outside autograd:
+            training always keeps them for the backward pass.
 
         Returns
         -------
         spikes : torch.Tensor of shape (n_steps, batch, size)
             Binary spikes, with surrogate gradients.
-        potentials : torch.Tensor of shape (n_steps, batch, size)
+        potentials : torch.Tensor of shape (n_steps, batch, size) or None
             Membrane potentials before reset (not differentiable).
         """
         beta = self.beta.clamp(0.0, 1.0)
         threshold = self.threshold.clamp_min(1e-3)
+        subtract_reset = self.reset == "subtract"
+        if not torch.is_grad_enabled() or not (
+            current.requires_grad or beta.requires_grad or threshold.requires_grad
+        ):
+            return simulate(current, beta, threshold, n_steps, subtract_reset, keep_potentials)
         return _LIFRecurrence.apply(
             current,
             beta,
             threshold,
             n_steps,
-            self.reset == "subtract",
+            subtract_reset,
             self.surrogate,
             self.shared_beta,
         )

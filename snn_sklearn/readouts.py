@@ -76,6 +76,17 @@ class SpikeCountReadout(nn.Module):
         self.linear = nn.Linear(in_features, out_features)
         self.neurons = neurons
 
+    def start_at_threshold(self):
+        """Shift the output biases so that a silent input holds the neurons at threshold.
+
+        A constant current :math:`\\theta (1 - \\beta)` settles the membrane at
+        :math:`\\theta`: the output neurons start at the edge of firing, where the
+        surrogate gradient is largest, instead of silent with a vanishing gradient
+        (sparse input codes such as latency coding otherwise leave them dead).
+        """
+        with torch.no_grad():
+            self.linear.bias += self.neurons.threshold * (1.0 - self.neurons.beta)
+
     def forward(self, spikes):
         """Map spikes ``(n_steps, batch, in)`` to counts ``(batch, out)``."""
         out_spikes, _ = self.neurons(self.linear(spikes), spikes.shape[0])
