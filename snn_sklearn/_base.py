@@ -212,21 +212,22 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         net.set_params(device=device)
         net.module_.to(device)
         target_dtype = torch.int64 if y.dtype.kind == "i" else None
-        train_idx = np.arange(len(X))
+
+        def table(rows):
+            # Whole arrays are wrapped without a copy; only a split is indexed.
+            return TensorTable(
+                self._tensor(X[rows], device),
+                self._tensor(y[rows], device, target_dtype),
+                self._tensor(sample_weight[rows], device),
+            )
+
         net.train_split = None
         if validate:
             train_idx, valid_idx = self._validation_split(y)
-            valid = TensorTable(
-                self._tensor(X[valid_idx], device),
-                self._tensor(y[valid_idx], device, target_dtype),
-                self._tensor(sample_weight[valid_idx], device),
-            )
-            net.train_split = _PredefinedSplit(valid)
-        train = TensorTable(
-            self._tensor(X[train_idx], device),
-            self._tensor(y[train_idx], device, target_dtype),
-            self._tensor(sample_weight[train_idx], device),
-        )
+            net.train_split = _PredefinedSplit(table(valid_idx))
+            train = table(train_idx)
+        else:
+            train = table(slice(None))
         net.batch_size = self._batch_size(len(train))
         module = net.module_
         module.noise_generator = self._noise_generator(device)

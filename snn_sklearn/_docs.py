@@ -35,9 +35,6 @@ SPIKING_PARAMETERS = """\
         Learn one firing threshold per neuron.
 """
 
-CLASSIFIER_ALPHA = 3e-3
-REGRESSOR_ALPHA = 0.1
-
 
 def alpha_parameter(default):
     """The ``alpha`` entry of a Parameters section, with its ``default``."""
