@@ -95,8 +95,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         """Return the untrained torch network."""
 
     @abstractmethod
-    def _encode_targets(self, y, sample_weight, first_call, classes=None):
-        """Validate ``y`` and return it as a tensor-ready numpy array."""
+    def _encode_targets(self, y, sample_weight, first_pass, classes):
+        """Validate ``y`` and return it as a tensor-ready numpy array.
+
+        On the ``first_pass`` the target encoding (classes, scaling) is fitted.
+        """
 
     @abstractmethod
     def _criterion(self):
@@ -105,11 +108,6 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def _validation_score(self):
         """Return the function scoring validation predictions."""
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = False
-        return tags
 
     # ----------------------------------------------------------------- fitting
 
