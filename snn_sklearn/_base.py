@@ -201,7 +201,12 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     def _tensor(self, array, device, dtype=None):
         dtype = dtype or _TORCH_DTYPES[self._dtype]
-        return torch.as_tensor(np.ascontiguousarray(array)).to(device=device, dtype=dtype)
+        with warnings.catch_warnings():
+            # Read-only input (e.g. a memory map) is shared, not copied: the tensors
+            # built here are only ever read, so torch's warning does not apply.
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+            tensor = torch.as_tensor(np.ascontiguousarray(array))
+        return tensor.to(device=device, dtype=dtype)
 
     def _train(self, X, y, sample_weight, incremental):
         validate = self.early_stopping and not incremental

@@ -5,6 +5,7 @@ epochs) so that the module runs in seconds; tests whose point is accuracy say so
 """
 
 import pickle
+import warnings
 
 import joblib
 import numpy as np
@@ -23,6 +24,7 @@ from sklearn.ensemble import (
     StackingRegressor,
     VotingClassifier,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression, RidgeCV
@@ -896,3 +898,14 @@ def test_predictions_do_not_depend_on_the_other_rows(encoder, fitted_by_encoding
     one_by_one = np.vstack([model.predict_proba(row[None]) for row in X_test[:10]])
     assert_allclose(model.predict_proba(X_test[5:15]), whole[5:15])
     assert_allclose(one_by_one, whole[:10])
+
+
+def test_read_only_input_trains_without_a_torch_warning(iris_split):
+    X_train, _, y_train, _ = iris_split
+    X_read_only = np.array(X_train)
+    X_read_only.setflags(write=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = small(SpikingClassifier).fit(X_read_only, y_train)
+    assert model.predict(X_read_only).shape == y_train.shape
