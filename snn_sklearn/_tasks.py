@@ -224,7 +224,11 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
             weight = sample_weight[:, None] / sample_weight.sum()
             self.n_outputs_ = y.shape[1]
             self._y_mean = (weight * y).sum(0)
-            scale = np.sqrt((weight * (y - self._y_mean) ** 2).sum(0))
+            # Dividing by the largest deviation first keeps the squares finite for
+            # targets near the float range.
+            peak = np.abs(y - self._y_mean).max(0)
+            peak = np.where(peak > 0, peak, 1.0)
+            scale = peak * np.sqrt((weight * ((y - self._y_mean) / peak) ** 2).sum(0))
             self._y_scale = np.where(scale > 0, scale, 1.0)
         elif y.shape[1] != self.n_outputs_:
             raise ValueError(

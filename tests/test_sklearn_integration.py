@@ -909,3 +909,14 @@ def test_read_only_input_trains_without_a_torch_warning(iris_split):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = small(SpikingClassifier).fit(X_read_only, y_train)
     assert model.predict(X_read_only).shape == y_train.shape
+
+
+@pytest.mark.parametrize("magnitude", [1e-200, 1e200])
+def test_regressor_predicts_finite_values_for_targets_near_the_float_range(magnitude):
+    X = np.random.RandomState(0).randn(60, 3)
+    y = X[:, 0] * magnitude
+    model = small(NonSpikingRegressor, max_iter=50).fit(X, y)
+    prediction = model.predict(X)
+    assert np.isfinite(prediction).all()
+    # scikit-learn's r2_score itself overflows at 1e200; score in units of the magnitude.
+    assert r2_score(y / magnitude, prediction / magnitude) > 0.5
