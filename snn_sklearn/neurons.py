@@ -35,12 +35,7 @@ class _LIFRecurrence(torch.autograd.Function):
             spikes = (potentials > threshold).to(potentials.dtype)
         # Gradient reaching each pre-reset potential through its own spike.
         direct = grad_spikes * ctx.surrogate.derivative(potentials - threshold)
-        if ctx.subtract_reset and ctx.shared_beta is not None:
-            # The adjoint recurrence is linear with one decay: a single matmul.
-            decay = decay_matrix(ctx.shared_beta, len(direct), direct)
-            grad_potentials = (decay.T @ direct.flatten(1)).view_as(direct)
-        else:
-            grad_potentials = _adjoint_loop(direct, spikes, beta, ctx.subtract_reset)
+        grad_potentials = _adjoint(direct, spikes, beta, ctx.shared_beta, ctx.subtract_reset)
         grad_current = grad_potentials.sum(0) if ctx.static else grad_potentials
         grad_beta = grad_threshold = None
         if ctx.needs_input_grad[1]:
@@ -55,41 +50,22 @@ class _LIFRecurrence(torch.autograd.Function):
         return grad_current, grad_beta, grad_threshold, None, None, None, None
 
 
-def _adjoint_loop(direct, spikes, beta, subtract_reset):
-    """Back-propagate through the membrane recurrence, one step at a time."""
+def _adjoint(direct, spikes, beta, shared_beta, subtract_reset):
+    """Back-propagate through the membrane recurrence, last step first.
+
+    ``g_t = direct_t + beta * keep_t * g_{t+1}``, where ``keep_t`` is 1 for the
+    subtract reset and ``1 - s_t`` for the zero reset; one fused op per step.
+    """
     grad_potentials = torch.empty_like(direct)
     carried = torch.zeros_like(direct[0])
     for t in range(len(direct) - 1, -1, -1):
         if not subtract_reset:
             carried = carried * (1.0 - spikes[t])
-        carried = torch.add(direct[t], carried, out=grad_potentials[t])
-        carried = carried * beta
+        if shared_beta is None:
+            carried = torch.addcmul(direct[t], beta, carried, out=grad_potentials[t])
+        else:
+            carried = torch.add(direct[t], carried, alpha=shared_beta, out=grad_potentials[t])
     return grad_potentials
-
-
-def decay_matrix(beta, n_steps, like):
-    r"""Matrix :math:`P` with :math:`P_{tk} = \beta^{t-k}` for :math:`t \ge k`, else 0.
-
-    ``P @ z`` over the time axis runs the leaky integration :math:`m_t = \beta
-    m_{t-1} + z_t` of inputs ``z``.
-
-    Parameters
-    ----------
-    beta : float
-        Decay per step.
-    n_steps : int
-        Number of time steps.
-    like : torch.Tensor
-        Tensor whose dtype and device the matrix takes.
-
-    Returns
-    -------
-    P : torch.Tensor of shape (n_steps, n_steps)
-    """
-    steps = torch.arange(n_steps, device=like.device, dtype=like.dtype)
-    lags = steps.view(-1, 1) - steps.view(1, -1)
-    powers = torch.pow(torch.tensor(beta, dtype=like.dtype, device=like.device), lags.clamp_min(0))
-    return torch.where(lags >= 0, powers, torch.zeros_like(powers))
 
 
 def simulate(current, beta, threshold, n_steps, subtract_reset, keep_potentials):

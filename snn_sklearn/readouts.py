@@ -13,9 +13,32 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .neurons import decay_matrix
-
 READOUTS = ("mean", "max", "spike_count")
+
+
+def decay_matrix(beta, n_steps, like):
+    r"""Matrix :math:`P` with :math:`P_{tk} = \beta^{t-k}` for :math:`t \ge k`, else 0.
+
+    ``P @ z`` over the time axis runs the leaky integration :math:`m_t = \beta
+    m_{t-1} + z_t` of inputs ``z``.
+
+    Parameters
+    ----------
+    beta : float
+        Decay per step.
+    n_steps : int
+        Number of time steps.
+    like : torch.Tensor
+        Tensor whose dtype and device the matrix takes.
+
+    Returns
+    -------
+    P : torch.Tensor of shape (n_steps, n_steps)
+    """
+    steps = torch.arange(n_steps, device=like.device, dtype=like.dtype)
+    lags = steps.view(-1, 1) - steps.view(1, -1)
+    powers = torch.pow(torch.tensor(beta, dtype=like.dtype, device=like.device), lags.clamp_min(0))
+    return torch.where(lags >= 0, powers, torch.zeros_like(powers))
 
 
 class MembraneReadout(nn.Module):
