@@ -34,7 +34,7 @@ class _LIFRecurrence(torch.autograd.Function):
         if not ctx.subtract_reset or ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
             spikes = (potentials > threshold).to(potentials.dtype)
         # Gradient reaching each pre-reset potential through its own spike.
-        direct = grad_spikes * ctx.surrogate.derivative(potentials - threshold)
+        direct = ctx.surrogate.derivative_(potentials - threshold).mul_(grad_spikes)
         grad_potentials = _adjoint(direct, spikes, beta, ctx.shared_beta, ctx.subtract_reset)
         grad_current = grad_potentials.sum(0) if ctx.static else grad_potentials
         grad_beta = grad_threshold = None
@@ -129,7 +129,7 @@ def lif_reference(current, beta, threshold, n_steps, subtract_reset, surrogate):
         Number of time steps.
     subtract_reset : bool
         Reset by subtraction if True, to zero otherwise.
-    surrogate : object with a ``derivative`` method
+    surrogate : object with a ``derivative_`` method
         Surrogate gradient of the spike function.
 
     Returns
@@ -158,7 +158,7 @@ class _SurrogateSpike(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         (shifted,) = ctx.saved_tensors
-        return grad * ctx.surrogate.derivative(shifted), None
+        return grad * ctx.surrogate.derivative_(shifted.clone()), None
 
 
 class LIF(nn.Module):
@@ -190,7 +190,7 @@ class LIF(nn.Module):
         Firing threshold, > 0.
     reset : {"subtract", "zero"}
         What a spike does to the membrane.
-    surrogate : object with a ``derivative`` method
+    surrogate : object with a ``derivative_`` method
         Surrogate gradient, see :mod:`snn_sklearn.surrogates`.
     learn_beta, learn_threshold : bool
         Learn one decay / threshold per neuron if True.
