@@ -13,8 +13,6 @@ full-size allocations per layer in the backward pass.
 
 import math
 
-import torch
-
 
 class FastSigmoid:
     r"""Derivative of the fast sigmoid (Zenke & Ganguli, 2018).
