@@ -8,6 +8,7 @@ and trains it.
 
 import warnings
 from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -65,6 +66,26 @@ def resolve_device(device):
     return device
 
 
+@contextmanager
+def torch_threads(n_threads):
+    """Let torch use ``n_threads`` CPU threads inside the block, then restore.
+
+    Parameters
+    ----------
+    n_threads : int or None
+        Thread count; ``None`` leaves torch's setting alone.
+    """
+    if n_threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     """Base class for the spiking and non-spiking estimators.
 
@@ -88,6 +109,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
         "device": [StrOptions(set(DEVICES))],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     @abstractmethod
@@ -139,7 +161,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             self._generator = torch.Generator().manual_seed(seed)
             self.net_ = self._build_net(X.shape[1], device)
         self.device_ = device
-        self._train(X, y, sample_weight, incremental)
+        with torch_threads(self.n_threads):
+            self._train(X, y, sample_weight, incremental)
         return self
 
     def _check_hidden_layer_sizes(self):
@@ -305,7 +328,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         module = self.net_.module_.to(device=device)
         module.eval()
         outputs = []
-        with torch.no_grad():
+        with torch.no_grad(), torch_threads(self.n_threads):
             for start in range(0, len(X), PREDICT_CHUNK_ROWS):
                 chunk = self._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
                 outputs.append(module(chunk).cpu())

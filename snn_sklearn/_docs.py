@@ -91,6 +91,15 @@ TRAINING_PARAMETERS = """\
         Where to train. ``"auto"`` uses CUDA when available; ``"cuda"`` raises
         ``ValueError`` where none is available. A model fitted on a GPU predicts
         on a CPU-only machine.
+
+    n_threads : int or None, default=None
+        CPU threads torch may use inside ``fit``, ``partial_fit`` and the
+        prediction methods; the previous setting is restored afterwards.
+        ``None`` keeps torch's setting, which honours ``OMP_NUM_THREADS`` and the
+        limits joblib sets in its worker processes. Set it where several fits
+        share the cores without such limits (dask or Ray workers, threads): on
+        these small networks, more threads than free cores slow training down
+        10-100x.
 """
 
 FITTED_ATTRIBUTES = """\

@@ -65,6 +65,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
         verbose=0,
         warm_start=False,
         device="cpu",
+        n_threads=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alpha = alpha
@@ -80,6 +81,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
         self.verbose = verbose
         self.warm_start = warm_start
         self.device = device
+        self.n_threads = n_threads
 
 
 class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
@@ -130,6 +132,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
         verbose=0,
         warm_start=False,
         device="cpu",
+        n_threads=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alpha = alpha
@@ -145,3 +148,4 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
         self.verbose = verbose
         self.warm_start = warm_start
         self.device = device
+        self.n_threads = n_threads

@@ -128,6 +128,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         verbose=0,
         warm_start=False,
         device="cpu",
+        n_threads=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.n_steps = n_steps
@@ -153,6 +154,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         self.verbose = verbose
         self.warm_start = warm_start
         self.device = device
+        self.n_threads = n_threads
 
 
 class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
@@ -228,6 +230,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         verbose=0,
         warm_start=False,
         device="cpu",
+        n_threads=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.n_steps = n_steps
@@ -253,3 +256,4 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         self.verbose = verbose
         self.warm_start = warm_start
         self.device = device
+        self.n_threads = n_threads

@@ -1,0 +1,56 @@
+"""``n_threads`` bounds torch's CPU threads inside fit and predict, then restores them."""
+
+import numpy as np
+import pytest
+import torch
+
+from snn_sklearn import SpikingClassifier
+
+
+@pytest.fixture
+def data():
+    X = np.random.RandomState(0).randn(60, 4)
+    return X, (X[:, 0] > 0).astype(int)
+
+
+@pytest.fixture
+def thread_counts_seen_by_the_network(monkeypatch):
+    seen = []
+    forward = torch.nn.Linear.forward
+
+    def recording_forward(self, x):
+        seen.append(torch.get_num_threads())
+        return forward(self, x)
+
+    monkeypatch.setattr(torch.nn.Linear, "forward", recording_forward)
+    return seen
+
+
+def test_fit_and_predict_run_on_n_threads_and_restore_the_setting(
+    data, thread_counts_seen_by_the_network
+):
+    X, y = data
+    torch.set_num_threads(2)
+    try:
+        model = SpikingClassifier((8,), n_steps=2, max_iter=2, n_threads=1).fit(X, y)
+        model.predict(X)
+        assert set(thread_counts_seen_by_the_network) == {1}
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
+
+
+def test_default_leaves_torch_threads_alone(data, thread_counts_seen_by_the_network):
+    X, y = data
+    torch.set_num_threads(2)
+    try:
+        SpikingClassifier((8,), n_steps=2, max_iter=2).fit(X, y)
+        assert set(thread_counts_seen_by_the_network) == {2}
+    finally:
+        torch.set_num_threads(1)
+
+
+def test_zero_threads_is_refused_naming_the_parameter(data):
+    X, y = data
+    with pytest.raises(ValueError, match="n_threads"):
+        SpikingClassifier(n_threads=0).fit(X, y)
