@@ -1,7 +1,6 @@
 """Task logic: what classification and regression add to the shared base."""
 
 import numpy as np
-from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets
 from torch import nn
@@ -81,8 +80,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Class probabilities, in the order of ``classes_``.
         """
-        X = self._validate_for_predict(X)
-        return softmax(self._forward(X), axis=1)
+        return np.exp(self.predict_log_proba(X))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
@@ -98,7 +96,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         """
         X = self._validate_for_predict(X)
         logits = self._forward(X)
-        return logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
     def predict(self, X):
         """Predict class labels.
