@@ -134,6 +134,17 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     # ----------------------------------------------------------------- fitting
 
     def _fit(self, X, y, sample_weight, incremental, classes=None):
+        # A call that fails must leave a fitted model as it was: validation sets
+        # n_features_in_, classes_ and the target scaling before it can fail.
+        state = dict(self.__dict__)
+        try:
+            return self._fit_unguarded(X, y, sample_weight, incremental, classes)
+        except Exception:
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            raise
+
+    def _fit_unguarded(self, X, y, sample_weight, incremental, classes):
         first_pass = not hasattr(self, "net_") or not (self.warm_start or incremental)
         self._check_hidden_layer_sizes()
         device = resolve_device(self.device)
