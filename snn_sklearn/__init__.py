@@ -1,5 +1,6 @@
 """Spiking neural networks for tabular data, as scikit-learn estimators."""
 
+from .compare import compare_models
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .spiking import SpikingClassifier, SpikingRegressor
 
@@ -11,4 +12,5 @@ __all__ = [
     "SpikingClassifier",
     "SpikingRegressor",
     "__version__",
+    "compare_models",
 ]

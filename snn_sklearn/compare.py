@@ -1,0 +1,117 @@
+"""Cross-validated comparison of several estimators in one table."""
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.model_selection import check_cv, cross_validate
+
+from .metrics import classification_scorers, regression_scorers
+
+__all__ = ["compare_models"]
+
+
+def compare_models(estimators, X, y, *, cv=5, scoring=None, n_jobs=None):
+    """Cross-validate several estimators on the same folds and tabulate their scores.
+
+    Each estimator is evaluated with :func:`~sklearn.model_selection.cross_validate`;
+    the folds are drawn once, so every model is trained and tested on the same
+    splits even when ``cv`` shuffles. A fit or score that fails gives ``nan`` in
+    that fold, with scikit-learn's warning, instead of stopping the comparison.
+
+    Parameters
+    ----------
+    estimators : dict of str to estimator
+        The models to compare, by name, in the order of the rows. All must be
+        classifiers or all regressors.
+    X : array-like of shape (n_samples, n_features)
+        Input data.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets.
+    cv : int, cross-validation generator or iterable, default=5
+        Cross-validation strategy, as in
+        :func:`~sklearn.model_selection.cross_validate`; an integer means
+        (stratified, for classifiers) k-fold.
+    scoring : str, callable, list or dict, default=None
+        Scorers, as in :func:`~sklearn.model_selection.cross_validate`. None means
+        :func:`~snn_sklearn.metrics.classification_scorers` for classifiers and
+        :func:`~snn_sklearn.metrics.regression_scorers` for regressors. A single
+        scorer gives the columns ``score_mean`` and ``score_std``.
+    n_jobs : int, default=None
+        Number of jobs fitting folds in parallel (through joblib), for each model
+        in turn. None means 1 unless in a :func:`joblib.parallel_backend` context;
+        -1 means all processors.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per model, indexed by its name (index name ``"model"``). For each
+        scorer ``name`` the columns ``name_mean`` and ``name_std``, the mean and
+        standard deviation (``ddof=0``, as in ``GridSearchCV.cv_results_``) over the
+        folds, then ``fit_time_mean``, ``fit_time_std``, ``score_time_mean`` and
+        ``score_time_std`` in seconds. Every scorer is greater-is-better.
+
+    Raises
+    ------
+    ImportError
+        If pandas is not installed.
+
+    See Also
+    --------
+    sklearn.model_selection.cross_validate : Evaluation of one model.
+    snn_sklearn.metrics.regression_scorers : The default regression scorers.
+    snn_sklearn.metrics.classification_scorers : The default classification scorers.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn.neighbors import KNeighborsRegressor
+    >>> from snn_sklearn.compare import compare_models
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> results = compare_models({"ridge": Ridge(), "knn": KNeighborsRegressor()}, X, y)
+    >>> results.index.tolist()
+    ['ridge', 'knn']
+    >>> results[["r2_mean", "pearson_r_mean"]].round(2)  # doctest: +NORMALIZE_WHITESPACE
+           r2_mean  pearson_r_mean
+    model
+    ridge     0.41            0.68
+    knn       0.38            0.62
+    """
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(
+            "compare_models returns a pandas DataFrame, but pandas is not installed; "
+            "install it with `pip install snn-sklearn[pandas]`."
+        ) from exc
+
+    if not isinstance(estimators, dict) or not estimators:
+        raise ValueError(
+            "estimators must be a non-empty dict mapping a name to an estimator, got "
+            f"{estimators!r}."
+        )
+    kinds = {name: is_classifier(estimator) for name, estimator in estimators.items()}
+    classifier = next(iter(kinds.values()))
+    if len(set(kinds.values())) > 1:
+        classifiers = [name for name, is_clf in kinds.items() if is_clf]
+        raise ValueError(
+            "estimators must be all classifiers or all regressors; classifiers: "
+            f"{classifiers}, regressors: {[name for name in kinds if name not in classifiers]}."
+        )
+    if scoring is None:
+        scoring = classification_scorers() if classifier else regression_scorers()
+    splits = list(check_cv(cv, y, classifier=classifier).split(X, y))
+
+    rows = {}
+    for name, estimator in estimators.items():
+        result = cross_validate(estimator, X, y, cv=splits, scoring=scoring, n_jobs=n_jobs)
+        scores = {key.removeprefix("test_"): value for key, value in result.items()}
+        # Scorers first, in the order given, then the timings.
+        order = [key for key in scores if key not in ("fit_time", "score_time")]
+        row = {}
+        for key in [*order, "fit_time", "score_time"]:
+            row[f"{key}_mean"] = np.mean(scores[key])
+            row[f"{key}_std"] = np.std(scores[key])
+        rows[name] = row
+    results = pd.DataFrame.from_dict(rows, orient="index")
+    results.index.name = "model"
+    return results
