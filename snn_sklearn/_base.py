@@ -333,11 +333,16 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     # -------------------------------------------------------------- inference
 
-    def _forward(self, X):
-        """Raw network outputs for validated ``X``, as a numpy array."""
+    def _inference_module(self):
+        """The network in eval mode, on the fitted device or the CPU if CUDA is gone."""
         device = self.device_ if self.device_ == "cpu" or torch.cuda.is_available() else "cpu"
         module = self.net_.module_.to(device=device)
         module.eval()
+        return module, device
+
+    def _forward(self, X):
+        """Raw network outputs for validated ``X``, as a numpy array."""
+        module, device = self._inference_module()
         outputs = []
         with torch.no_grad(), torch_threads(self.n_threads):
             for start in range(0, len(X), PREDICT_CHUNK_ROWS):

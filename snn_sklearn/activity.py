@@ -343,9 +343,7 @@ def _layer_names(module):
 def _simulate(estimator, X):
     """Yield, per chunk of rows, the encoded input and ``module.record`` of it."""
     X = estimator._validate_for_predict(X)
-    module = estimator.net_.module_
-    device = next(module.parameters()).device
-    module.eval()
+    module, device = estimator._inference_module()
     for start in range(0, len(X), PREDICT_CHUNK_ROWS):
         with torch.no_grad(), torch_threads(estimator.n_threads):
             x = estimator._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
