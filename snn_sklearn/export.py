@@ -51,6 +51,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
 from ._base import torch_threads
+from .encoders import ENCODERS, make_encoder
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .readouts import SpikeCountReadout
 from .spiking import SpikingClassifier, SpikingRegressor
@@ -130,22 +131,24 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
     _check_exportable(estimator, "to_nir")
     if not isinstance(dt, Real) or isinstance(dt, bool) or not (math.isfinite(dt) and dt > 0):
         raise ValueError(f"dt must be a positive finite number of seconds, got {dt!r}.")
-    if estimator.reset != "zero":
+    module = estimator.net_.module_
+    # The fitted network, not the parameters, which set_params may have changed since fit.
+    settings = _fitted_settings(module)
+    if settings["reset"] != "zero":
         raise ValueError(
-            f"to_nir cannot export reset={estimator.reset!r}: NIR's LIF neuron resets its "
+            f"to_nir cannot export reset={settings['reset']!r}: NIR's LIF neuron resets its "
             "membrane to v_reset after a spike and has no subtract reset, so the graph "
             "would compute something else than the estimator. Refit with reset='zero'."
         )
-    if estimator.net_.module_.encoder.stochastic:
+    if module.encoder.stochastic:
         warnings.warn(
-            f"encoder={estimator.encoder!r} draws random input: the exported graph "
+            f"encoder={settings['encoder']!r} draws random input: the exported graph "
             "reproduces the estimator's predictions only for the draws graph_input() "
             "returns; another noise source gives the same distribution but other "
             "predictions.",
             NIRExportWarning,
             stacklevel=2,
         )
-    module = estimator.net_.module_
     n_inputs = module.linears[0].in_features
     nodes = {"input": nir.Input(input_type={"input": np.array([n_inputs])})}
     for index, (linear, neurons) in enumerate(
@@ -164,7 +167,7 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
     return nir.NIRGraph(
         nodes=nodes,
         edges=list(zip(names[:-1], names[1:], strict=True)),
-        metadata=_metadata(estimator, dt),
+        metadata=_metadata(estimator, settings, dt),
     )
 
 
@@ -319,17 +322,26 @@ def _integrator_node(nir, beta, size, dt):
     return nir.LI(tau=tau, r=tau / dt, v_leak=np.zeros(size))
 
 
-def _metadata(estimator, dt):
+def _fitted_settings(module):
+    """``n_steps``, ``encoder``, ``reset`` and ``readout`` of a fitted network."""
+    encoders = {type(make_encoder(name)): name for name in ENCODERS}
+    readout = module.readout
+    return {
+        "n_steps": int(module.n_steps),
+        "encoder": encoders[type(module.encoder)],
+        "reset": module.neurons[0].reset,
+        "readout": "spike_count" if isinstance(readout, SpikeCountReadout) else readout.reduction,
+    }
+
+
+def _metadata(estimator, settings, dt):
     metadata = {
         "producer": "snn_sklearn",
         "snn_sklearn_version": __version__,
         "estimator": type(estimator).__name__,
         "dt": float(dt),
-        "n_steps": int(estimator.n_steps),
-        "encoder": estimator.encoder,
-        "reset": estimator.reset,
-        "readout": estimator.readout,
-        "output_reduction": _OUTPUT_REDUCTIONS[estimator.readout],
+        **settings,
+        "output_reduction": _OUTPUT_REDUCTIONS[settings["readout"]],
     }
     if isinstance(estimator, SpikingClassifier):
         metadata["classes"] = json.dumps(estimator.classes_.tolist(), default=str)

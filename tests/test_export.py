@@ -279,6 +279,18 @@ def test_subtract_reset_is_refused_because_nir_resets_to_a_value():
         to_nir(fitted(reset="subtract"))
 
 
+def test_the_fitted_reset_counts_not_a_parameter_changed_after_fit():
+    estimator = copy.deepcopy(fitted(reset="subtract")).set_params(reset="zero")
+    with pytest.raises(ValueError, match="cannot export reset='subtract'"):
+        to_nir(estimator)
+
+
+def test_metadata_describes_the_fitted_network_not_parameters_changed_after_fit():
+    estimator = copy.deepcopy(fitted(readout="max")).set_params(n_steps=3, readout="mean")
+    metadata = to_nir(estimator).metadata
+    assert (metadata["n_steps"], metadata["readout"]) == (N_STEPS, "max")
+
+
 @pytest.mark.parametrize("encoder", ["rate", "noisy"])
 def test_stochastic_encoders_export_with_a_warning(encoder):
     with pytest.warns(NIRExportWarning, match="graph_input"):
