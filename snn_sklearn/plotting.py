@@ -157,7 +157,9 @@ def plot_spikes(estimator, x, *, fig=None, cmap="viridis"):
         n_steps, size = membrane.shape
         raster, heat = axes[:, column]
         steps, neurons = np.nonzero(spikes)
-        raster.scatter(steps, neurons, marker="|", s=80, color="black", linewidths=1.5)
+        # About one neuron's height per mark, on a panel some 180 points tall.
+        mark_height = np.clip(180 / size, 2, 9)
+        raster.scatter(steps, neurons, marker="|", s=mark_height**2, color="black")
         raster.set(
             title=f"{layer['name']} spikes",
             ylabel="neuron",
