@@ -86,7 +86,9 @@ def plot_loss_curve(estimator, *, ax=None):
         )
         ax.right_ax.set_ylabel("validation score")
         lines.append(score_line)
-    ax.legend(lines, [line.get_label() for line in lines], loc="best")
+    # The twin axes is drawn over ``ax``: a legend on ``ax`` would sit under its line.
+    legend_ax = ax.right_ax if scores is not None else ax
+    legend_ax.legend(lines, [line.get_label() for line in lines], loc="best")
     return ax
 
 

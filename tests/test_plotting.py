@@ -110,6 +110,15 @@ def test_loss_curve_draws_validation_scores_on_a_second_y_axis(iris):
     assert ax.right_ax.get_shared_x_axes().joined(ax, ax.right_ax)
 
 
+def test_loss_curve_legend_names_both_curves(iris):
+    ax = plot_loss_curve(fitted(SpikingClassifier, iris, early_stopping=True))
+    legend = ax.right_ax.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == [
+        "training loss",
+        "validation score",
+    ]
+
+
 def test_loss_curve_without_validation_scores_has_one_y_axis(iris):
     ax = plot_loss_curve(fitted(NonSpikingRegressor, iris))
     assert not hasattr(ax, "right_ax")
