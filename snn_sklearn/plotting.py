@@ -14,6 +14,8 @@ scikit-learn's own ``Display`` classes, which work with these estimators
 unchanged (see ``docs/plotting.md``).
 """
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
@@ -238,7 +240,7 @@ def plot_membrane(estimator, x, layer, neuron, *, ax=None):
     recorded = layers[index]
     membrane = recorded["membrane"][0]
     n_steps, size = membrane.shape
-    if isinstance(neuron, bool) or not isinstance(neuron, int | np.integer):
+    if isinstance(neuron, bool) or not isinstance(neuron, Integral):
         raise ValueError(f"neuron must be an integer in [0, {size - 1}], got {neuron!r}.")
     if not 0 <= neuron < size:
         raise ValueError(
@@ -386,7 +388,7 @@ def _layer_index(layer, names):
         if layer not in names:
             raise ValueError(f"Unknown layer {layer!r}; the layers are {names}.")
         return names.index(layer)
-    if isinstance(layer, bool) or not isinstance(layer, int | np.integer):
+    if isinstance(layer, bool) or not isinstance(layer, Integral):
         raise ValueError(
             f"layer must be an integer in [0, {len(names) - 1}] or one of {names}, got {layer!r}."
         )

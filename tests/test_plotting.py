@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
@@ -227,6 +228,14 @@ def test_membrane_threshold_line_sits_at_the_estimators_threshold(spiking, iris)
     threshold = ax.lines[1]
     np.testing.assert_allclose(threshold.get_ydata(), [spiking.threshold] * 2)
     assert threshold.get_label() == f"threshold {THRESHOLD:g}"
+
+
+def test_membrane_threshold_line_sits_at_the_neurons_learned_threshold(iris):
+    estimator = fitted(SpikingClassifier, iris, learn_threshold=True)
+    with torch.no_grad():
+        estimator.net_.module_.neurons[0].threshold[5] = 0.25
+    ax = plot_membrane(estimator, iris[0][0], layer=0, neuron=5)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.25, 0.25])
 
 
 def test_membrane_marks_the_steps_where_the_neuron_spikes(spiking, iris):
