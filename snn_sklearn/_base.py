@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._state import load_net_state, net_state, to_numpy
 from .networks import initialize_weights
 from .training import (
     NO_DECAY_PATTERNS,
@@ -37,6 +38,8 @@ DEVICES = ("cpu", "cuda", "auto")
 # sample weights exactly equivalent to repeated samples.
 FLOAT_DTYPES = (np.float64, np.float32)
 PREDICT_CHUNK_ROWS = 4096
+# Fitted attributes that a loaded model rebuilds from its saved state on first use.
+LAZY_ATTRIBUTES = ("net_", "history_", "_generator")
 
 
 def resolve_device(device):
@@ -145,9 +148,10 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             raise
 
     def _fit_unguarded(self, X, y, sample_weight, incremental, classes):
+        # The device first: a loaded model rebuilds its net on the hasattr.
+        device = resolve_device(self.device)
         first_pass = not hasattr(self, "net_") or not (self.warm_start or incremental)
         self._check_hidden_layer_sizes()
-        device = resolve_device(self.device)
         X, y = validate_data(
             self,
             X,
@@ -171,6 +175,9 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             seed = int(self._random.randint(np.iinfo(np.int32).max))
             self._generator = torch.Generator().manual_seed(seed)
             self.net_ = self._build_net(X.shape[1], device)
+            # The net keeps these even if set_params changes them later; a loaded
+            # model rebuilds its net from them.
+            self._net_params = self.get_params(deep=False)
         self.device_ = device
         with torch_threads(self.n_threads):
             self._train(X, y, sample_weight, incremental)
@@ -355,8 +362,94 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         X = validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
         return X.astype(self._dtype, copy=False)
 
+    # ------------------------------------------------------------ persistence
+
+    def __getstate__(self):
+        """Parameters and fitted state as plain Python values and numpy arrays.
+
+        The skorch net, its torch network, optimizer and history and the torch
+        generator are replaced by numpy arrays and lists, so a saved model
+        holds no pickled torch or skorch object; see :mod:`snn_sklearn.persistence`.
+        """
+        state = dict(super().__getstate__())
+        state["_snn_sklearn_version"] = _package_version()
+        if "_dtype" in state:
+            # By name: skops does not trust numpy dtype objects by default.
+            state["_dtype"] = state["_dtype"].name
+        if "net_" in state:
+            saved = net_state(state.pop("net_"))
+            saved["generator"] = to_numpy(state.pop("_generator").get_state())
+            del state["history_"]
+            state["_net_state"] = saved
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        saved_by = state.pop("_snn_sklearn_version", None)
+        current = _package_version()
+        if saved_by != current:
+            advice = (
+                f'Load it with that version (pip install "snn-sklearn=={saved_by}"), refit it '
+                "with this one and save it again."
+                if saved_by
+                else "Refit it with this version and save it again."
+            )
+            raise IncompatibleVersionError(
+                f"This {type(self).__name__} was saved by snn_sklearn "
+                f"{saved_by or 'before 0.1.0'} and cannot be loaded by snn_sklearn {current}: "
+                f"a saved model is read only by the version that wrote it. {advice}"
+            )
+        if "_dtype" in state:
+            state["_dtype"] = np.dtype(state["_dtype"])
+        super().__setstate__(state)
+
+    def __getattr__(self, name):
+        # Reached only when normal lookup fails: a loaded model rebuilds its net on first use.
+        if name in LAZY_ATTRIBUTES and "_net_state" in vars(self):
+            self._restore_net()
+            return vars(self)[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _restore_net(self):
+        """Rebuild ``net_``, ``history_`` and the generator from the saved state."""
+        saved = vars(self)["_net_state"]
+        device = self.device_
+        if device != "cpu" and not torch.cuda.is_available():
+            if self.device != "cpu":
+                warnings.warn(
+                    f"This {type(self).__name__} was fitted on device={device!r}, which is not "
+                    "available here; its network is restored on the CPU. Predictions work; "
+                    "set device='cpu' to train it further.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            device = "cpu"
+        self._generator = torch.Generator()
+        current = {name: getattr(self, name) for name in self._net_params}
+        vars(self).update(self._net_params)
+        try:
+            net = self._build_net(self.n_features_in_, device)
+        finally:
+            vars(self).update(current)
+        load_net_state(net, saved)
+        self._generator.set_state(torch.tensor(saved["generator"]))
+        self.net_ = net
+        self.history_ = net.history
+        del vars(self)["_net_state"]
+
 
 _TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
+
+
+class IncompatibleVersionError(ValueError):
+    """A saved model was written by another version of snn_sklearn."""
+
+
+def _package_version():
+    # Imported on use: the package sets __version__ after importing this module.
+    from . import __version__
+
+    return __version__
 
 
 class _PredefinedSplit:
