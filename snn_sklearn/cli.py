@@ -44,8 +44,10 @@ from . import (
     SpikingRegressor,
     __version__,
     compare_models,
+    persistence,
 )
 from ._tabular import (
+    MAX_AUTO_CLASSES,
     TASKS,
     categorical_columns,
     check_target,
@@ -121,8 +123,9 @@ def _parser():
         prog=PROG,
         description="Spiking neural networks for tabular data, as scikit-learn estimators.",
         epilog=(
-            f"Run '{PROG} demo' for a first comparison on the bundled data, and "
-            f"'{PROG} COMMAND --help' for a command's options. Examples:\n"
+            f"Run '{PROG} demo' for a first comparison on the bundled data, and\n"
+            f"'{PROG} COMMAND --help' for a command's options.\n\n"
+            "examples:\n"
             f"  {PROG} demo\n"
             f"  {PROG} fit houses.csv --target price --out models\n"
             f"  {PROG} predict models/spiking.skops new_houses.csv --out predictions.csv"
@@ -191,7 +194,8 @@ mean absolute error and mean absolute percentage error for regression (errors
 negated: greater is better). The table is written to DIR/comparison.csv, and
 each model, with its preprocessing, the target's name and the task, to
 DIR/spiking{MODEL_SUFFIXES["skops"]} and DIR/nonspiking{MODEL_SUFFIXES["skops"]} \
-(or {MODEL_SUFFIXES["pickle"]} with --format pickle), for '{PROG} predict'.""",
+(or {MODEL_SUFFIXES["pickle"]} with --format pickle),
+for '{PROG} predict'.""",
         epilog=f"""\
 examples:
   {PROG} fit houses.csv --target price
@@ -207,14 +211,15 @@ examples:
         choices=("auto", *TASKS),
         default="auto",
         help="predict class labels or a quantity; auto: classification when the target is "
-        "not numeric or holds only integers with at most 10 distinct values, regression "
-        "otherwise (default: auto)",
+        f"not numeric or holds only integers with at most {MAX_AUTO_CLASSES} distinct values, "
+        "regression otherwise (default: auto)",
     )
     fit.add_argument(
         "--model",
         choices=(*NETWORKS, "all"),
         default="all",
-        help="the network(s) to train: Spiking*, NonSpiking* or both (default: all)",
+        help="the networks to train: spiking (SpikingClassifier or SpikingRegressor), "
+        "nonspiking (their non-spiking twins) or all, both (default: all)",
     )
     fit.add_argument(
         "--cv",
@@ -241,9 +246,9 @@ examples:
         "--format",
         choices=tuple(MODEL_SUFFIXES),
         default="skops",
-        help="how to save the models: skops, which loads without running code from the file "
-        '(needs pip install "snn-sklearn[skops]"), or pickle (joblib), which can only be '
-        "loaded from a trusted source (default: skops)",
+        help="how to save the models: skops, which loads without running code from the "
+        "file (needs the skops package), or pickle (joblib), which should only be loaded "
+        "from a trusted source (default: skops)",
     )
     fit.add_argument(
         "--hidden",
@@ -268,8 +273,8 @@ def _add_predict_parser(commands):
         help="predict with a saved model for every row of a CSV table",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=f"""\
-Predict with a model saved by '{PROG} fit' (or by snn_sklearn.persistence.dump)
-for every row of a CSV table.
+Predict with a model saved by '{PROG} fit' (or by
+snn_sklearn.persistence.dump) for every row of a CSV table.
 
 DATA.csv needs a header line and the columns the model was fitted on; other
 columns are ignored, the target column among them if present. Missing values
@@ -488,17 +493,7 @@ def _save_loss_curves(rows, path):
 
 def _fit(args):
     pd = import_pandas()
-    from .persistence import dump
-
-    X, y, n_dropped = split_target(read_csv(args.data), args.target, args.data)
-    categorical = categorical_columns(X)
-    if categorical:
-        # Read text columns as text throughout, as predict will: "01" stays "01".
-        X, y, _ = split_target(read_csv(args.data, categorical), args.target, args.data)
-    task = infer_task(y) if args.task == "auto" else args.task
-    y = check_target(y, task, args.cv)
-    if n_dropped:
-        _progress(f"Dropped {n_dropped} row(s) without a value of {args.target!r}.")
+    X, y, task = _training_table(args)
     params = {"random_state": args.seed}
     if args.hidden is not None:
         params["hidden_layer_sizes"] = args.hidden
@@ -511,36 +506,75 @@ def _fit(args):
     args.out.mkdir(parents=True, exist_ok=True)
 
     _progress(f"{task.capitalize()} of {args.target!r} from {X.shape[1]} column(s), {len(y)} rows.")
-    steps = 2 * len(models)
-    tables = []
+    n_steps = 2 * len(models)
     with _one_thread(), _quiet_warnings():
-        for step, model in enumerate(models.values(), start=1):
-            name = type(model[-1]).__name__
-            _progress(f"[{step}/{steps}] cross-validating {name} on {args.cv} folds...", end="")
-            start = time.perf_counter()
-            tables.append(compare_models({name: model}, X, y, cv=folds, scoring=scoring))
-            _progress(f" {time.perf_counter() - start:.1f} s")
+        tables = [
+            _timed(
+                f"[{step}/{n_steps}] cross-validating {_name(model)} on {args.cv} folds",
+                compare_models,
+                {_name(model): model},
+                X,
+                y,
+                cv=folds,
+                scoring=scoring,
+            )
+            for step, model in enumerate(models.values(), start=1)
+        ]
         for step, model in enumerate(models.values(), start=len(models) + 1):
-            name = type(model[-1]).__name__
-            _progress(f"[{step}/{steps}] fitting {name} on all {len(y)} rows...", end="")
-            start = time.perf_counter()
-            model.fit(X, y)
-            _progress(f" {time.perf_counter() - start:.1f} s")
+            _timed(
+                f"[{step}/{n_steps}] fitting {_name(model)} on all {len(y)} rows", model.fit, X, y
+            )
     results = pd.concat(tables)
     _print_comparison(results, args.cv)
     table = args.out / "comparison.csv"
     results.to_csv(table)
     print(f"\nComparison written to {table}")
-    for kind, model in models.items():
-        # Plain attributes, which every persistence format keeps: predict reads them.
-        model.target_name_ = args.target
-        model.task_ = task
-        path = dump(model, args.out / f"{kind}{MODEL_SUFFIXES[args.format]}", format=args.format)
+    for path in _save_models(models, args, task):
         print(f"Model written to {path}")
     for plot in _save_fit_plots(results, models, args.out):
         print(f"Plot written to {plot}")
     print(f"Predict with: {PROG} predict {path} DATA.csv")
     return 0
+
+
+def _name(model):
+    return type(model[-1]).__name__
+
+
+def _timed(doing, work, *args, **kwargs):
+    """Return ``work(*args, **kwargs)``, saying what it does and how long it took."""
+    _progress(f"{doing}...", end="")
+    start = time.perf_counter()
+    result = work(*args, **kwargs)
+    _progress(f" {time.perf_counter() - start:.1f} s")
+    return result
+
+
+def _training_table(args):
+    """The features, the checked target and the task of ``fit``'s table."""
+    X, y, n_dropped = split_target(read_csv(args.data), args.target, args.data)
+    categorical = categorical_columns(X)
+    if categorical:
+        # Read text columns as text throughout, as predict will: "01" stays "01".
+        X, y, _ = split_target(read_csv(args.data, categorical), args.target, args.data)
+    task = infer_task(y) if args.task == "auto" else args.task
+    y = check_target(y, task, args.cv)
+    if n_dropped:
+        _progress(f"Dropped {n_dropped} row(s) without a value of {args.target!r}.")
+    return X, y, task
+
+
+def _save_models(models, args, task):
+    """Save each fitted model into ``args.out``; return the paths written."""
+    paths = []
+    for kind, model in models.items():
+        # Plain attributes, which every persistence format keeps: predict reads them.
+        model.target_name_ = args.target
+        model.task_ = task
+        with _quiet_warnings():
+            path = args.out / f"{kind}{MODEL_SUFFIXES[args.format]}"
+            paths.append(persistence.dump(model, path, format=args.format))
+    return paths
 
 
 def _folds(task, n_folds, seed, X, y):
@@ -609,12 +643,10 @@ def _save_fit_plots(results, models, out):
 
 def _predict(args):
     pd = import_pandas()
-    from .persistence import load
-
     if not args.model.is_file():
         raise ValueError(f"the model file {args.model} does not exist")
     try:
-        model = load(args.model, trusted=TRUSTED_TYPES, allow_pickle=args.allow_pickle)
+        model = persistence.load(args.model, trusted=TRUSTED_TYPES, allow_pickle=args.allow_pickle)
     except ValueError as error:
         # persistence speaks to Python callers; say its remedy as an option.
         raise ValueError(str(error).replace("allow_pickle=True", "--allow-pickle")) from error

@@ -297,6 +297,12 @@ def test_fit_infers_regression_for_a_numeric_target(regression):
     assert "r2_mean" in table.columns
 
 
+def test_fit_prints_no_warning(classification):
+    """Stopping at --max-iter is expected, and the saved models load without further trust."""
+    _, _, stderr, _ = classification
+    assert "warning" not in stderr.lower()
+
+
 def test_fit_reports_progress_on_standard_error(classification):
     _, stdout, stderr, _ = classification
     assert "[1/4] cross-validating SpikingClassifier on 2 folds..." in stderr
