@@ -95,6 +95,16 @@ def split_target(frame, target, path):
     return frame.loc[known].drop(columns=target), frame.loc[known, target], int((~known).sum())
 
 
+def check_finite(X, path):
+    """Raise a ValueError naming the first numeric column of ``X`` that holds an infinity."""
+    for column in X.columns:
+        if _is_number(X[column]) and np.isinf(X[column]).any():
+            raise ValueError(
+                f"column {column!r} of {path} holds an infinite value; drop or fix that row, "
+                "or leave the value empty to have it imputed"
+            )
+
+
 def categorical_columns(X):
     """Names of the columns that are not numbers (text, booleans), in order."""
     pd = import_pandas()
@@ -152,7 +162,12 @@ def check_target(y, task, n_folds):
                 f"as {(non_numbers(y) or y.tolist())[0]!r}; use --task classification for class "
                 "labels"
             )
-        return y.astype(np.float64)
+        y = y.astype(np.float64)
+        if not np.isfinite(y).all():
+            raise ValueError(
+                f"the target column {name!r} holds an infinite value; drop or fix that row"
+            )
+        return y
     if _is_number(y) and _is_integral(y):
         y = y.astype(np.int64)
     counts = y.value_counts()

@@ -50,6 +50,7 @@ from ._tabular import (
     MAX_AUTO_CLASSES,
     TASKS,
     categorical_columns,
+    check_finite,
     check_target,
     encoded_as_categories,
     import_pandas,
@@ -557,6 +558,7 @@ def _training_table(args):
     if categorical:
         # Read text columns as text throughout, as predict will: "01" stays "01".
         X, y, _ = split_target(read_csv(args.data, categorical), args.target, args.data)
+    check_finite(X, args.data)
     task = infer_task(y) if args.task == "auto" else args.task
     y = check_target(y, task, args.cv)
     if n_dropped:
@@ -661,6 +663,7 @@ def _predict(args):
         raise ValueError(
             f"{args.data} lacks column(s) the model was fitted on: {', '.join(missing)}"
         )
+    check_finite(X, args.data)
     for column in features:
         text = non_numbers(X[column]) if column not in categorical else []
         if len(text):

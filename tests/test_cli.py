@@ -481,6 +481,16 @@ def _table_with(column, values):
             [],
             "class 'rare'",
         ),
+        (
+            lambda tmp: _write(_table_with("size", np.inf), tmp / "t.csv"),
+            [],
+            "column 'size' of",
+        ),
+        (
+            lambda tmp: _write(_table_with("price", np.inf), tmp / "t.csv"),
+            ["--target", "price"],
+            "the target column 'price' holds an infinite value",
+        ),
     ],
     ids=[
         "missing",
@@ -494,6 +504,8 @@ def _table_with(column, values):
         "regression-on-text",
         "single-class",
         "class-smaller-than-folds",
+        "infinite-feature",
+        "infinite-target",
     ],
 )
 def test_fit_error_is_one_line_and_status_2(tmp_path, make_data, options, message):
