@@ -553,12 +553,14 @@ def _timed(doing, work, *args, **kwargs):
 
 def _training_table(args):
     """The features, the checked target and the task of ``fit``'s table."""
-    X, y, n_dropped = split_target(read_csv(args.data), args.target, args.data)
+    frame = read_csv(args.data)
+    X, y, n_dropped = split_target(frame, args.target, args.data)
     categorical = categorical_columns(X)
     if categorical:
         # Read text columns as text throughout, as predict will: "01" stays "01".
-        X, y, _ = split_target(read_csv(args.data, categorical), args.target, args.data)
-    check_finite(X, args.data)
+        frame = read_csv(args.data, categorical)
+        X, y, _ = split_target(frame, args.target, args.data)
+    check_finite(frame, args.data)
     task = infer_task(y) if args.task == "auto" else args.task
     y = check_target(y, task, args.cv)
     if n_dropped:
