@@ -647,32 +647,8 @@ def _save_fit_plots(results, models, out):
 
 def _predict(args):
     pd = import_pandas()
-    if not args.model.is_file():
-        raise ValueError(f"the model file {args.model} does not exist")
-    try:
-        model = persistence.load(args.model, trusted=TRUSTED_TYPES, allow_pickle=args.allow_pickle)
-    except ValueError as error:
-        # persistence speaks to Python callers; say its remedy as an option.
-        raise ValueError(str(error).replace("allow_pickle=True", "--allow-pickle")) from error
-    categorical = encoded_as_categories(model)
-    X = read_csv(args.data, categorical)
-    target = getattr(model, "target_name_", None)
-    if target in X.columns:
-        X = X.drop(columns=target)
-    features = getattr(model, "feature_names_in_", [])
-    missing = [column for column in features if column not in X]
-    if missing:
-        raise ValueError(
-            f"{args.data} lacks column(s) the model was fitted on: {', '.join(missing)}"
-        )
-    check_finite(X, args.data)
-    for column in features:
-        text = non_numbers(X[column]) if column not in categorical else []
-        if len(text):
-            raise ValueError(
-                f"column {column!r} must hold numbers, as in fit, but holds {text[0]!r} "
-                f"in {args.data}"
-            )
+    model = _load_model(args)
+    X = _prediction_table(model, args.data)
     if args.proba and not hasattr(model, "predict_proba"):
         raise ValueError(f"--proba needs a classifier, but {args.model} predicts a quantity")
     with _one_thread(), _quiet_warnings():
@@ -687,6 +663,36 @@ def _predict(args):
         predictions.to_csv(args.out, index=False)
         print(f"{len(predictions)} predictions written to {args.out}")
     return 0
+
+
+def _load_model(args):
+    if not args.model.is_file():
+        raise ValueError(f"the model file {args.model} does not exist")
+    try:
+        return persistence.load(args.model, trusted=TRUSTED_TYPES, allow_pickle=args.allow_pickle)
+    except ValueError as error:
+        # persistence speaks to Python callers; say its remedy as an option.
+        raise ValueError(str(error).replace("allow_pickle=True", "--allow-pickle")) from error
+
+
+def _prediction_table(model, path):
+    """The table at ``path`` as ``model`` was fitted on it: its columns, read the same way."""
+    categorical = encoded_as_categories(model)
+    X = read_csv(path, categorical)
+    target = getattr(model, "target_name_", None)
+    if target in X.columns:
+        X = X.drop(columns=target)
+    features = getattr(model, "feature_names_in_", [])
+    missing = [column for column in features if column not in X]
+    if missing:
+        raise ValueError(f"{path} lacks column(s) the model was fitted on: {', '.join(missing)}")
+    check_finite(X, path)
+    for column in features:
+        if column not in categorical and (text := non_numbers(X[column])):
+            raise ValueError(
+                f"column {column!r} must hold numbers, as in fit, but holds {text[0]!r} in {path}"
+            )
+    return X
 
 
 if __name__ == "__main__":
