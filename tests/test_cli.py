@@ -319,6 +319,17 @@ def test_fit_trains_only_the_chosen_network(tmp_path):
     assert sorted(path.name for path in out.iterdir()) == ["comparison.csv", "nonspiking.skops"]
 
 
+def test_fit_scores_are_reproducible_with_the_same_seed(tmp_path):
+    data = _write(_table(), tmp_path / "table.csv")
+    tables = []
+    for run in ("first", "second"):
+        argv = ["fit", str(data), "--target", "price", "--model", "nonspiking"]
+        assert _run([*argv, "--out", str(tmp_path / run), "--seed", "3", *QUICK])[0] == 0
+        table = pd.read_csv(tmp_path / run / "comparison.csv", index_col="model")
+        tables.append(table.filter(regex="^(?!.*_time_)"))
+    pd.testing.assert_frame_equal(*tables)
+
+
 def test_fit_drops_rows_without_a_target_and_says_so(tmp_path):
     frame = _table()
     frame.loc[[0, 1], "label"] = np.nan
