@@ -28,6 +28,7 @@ from .training import (
     StopWhenStalled,
     TensorBatches,
     TensorTable,
+    TrainingProgress,
     ValidationScore,
     WeightedNet,
 )
@@ -232,11 +233,13 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             train_split=None,
             callbacks=[
                 ("valid_score", ValidationScore(self._validation_score())),
+                # Before "stall", whose early stop skips the callbacks after it.
+                ("progress", TrainingProgress()),
                 ("stall", stall),
                 ("non_finite", StopOnNonFiniteLoss()),
             ],
             device=device,
-            verbose=int(self.verbose),
+            verbose=0,
         )
         return net.initialize()
 
@@ -273,10 +276,13 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         else:
             train = table(slice(None))
         net.batch_size = self._batch_size(len(train))
+        epochs = 1 if incremental else self.max_iter
+        progress = dict(net.callbacks_)["progress"]
+        progress.verbose, progress.epochs = int(self.verbose), epochs
         module = net.module_
         module.noise_generator = self._noise_generator(device)
         try:
-            net.partial_fit(train, None, epochs=1 if incremental else self.max_iter)
+            net.partial_fit(train, None, epochs=epochs)
         finally:
             module.noise_generator = None
             net.train_split = None

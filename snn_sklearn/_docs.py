@@ -82,7 +82,10 @@ TRAINING_PARAMETERS = """\
         reproducible.
 
     verbose : int, default=0
-        ``0`` is silent; ``1`` or more prints a line per epoch.
+        ``0`` is silent; ``1`` shows a progress bar over the epochs, with the
+        last training loss, on standard error; ``2`` or more prints a line per
+        epoch on standard output: its training loss, its validation score (with
+        ``early_stopping``) and its duration.
 
     warm_start : bool, default=False
         Reuse the fitted network and optimiser state in the next ``fit``.

@@ -3,12 +3,18 @@
 ``snn-sklearn demo`` trains the spiking and non-spiking estimators on the
 bundled tables next to scikit-learn baselines, prints how they compare and
 saves the table, the networks' loss curves, a chart of the scores and a spike
-raster of the spiking classifier::
+raster of the spiking classifier. ``snn-sklearn fit`` cross-validates the
+networks on a CSV table and saves them fitted, with their loss curves and a
+chart of the scores; ``snn-sklearn predict`` applies a saved model to another
+CSV table::
 
     snn-sklearn demo --out results --seed 1
+    snn-sklearn fit houses.csv --target price --out models
+    snn-sklearn predict models/spiking.skops new_houses.csv --out predictions.csv
     python -m snn_sklearn.cli demo
 
-The command line only calls the package's public API.
+The command line only calls the package's public API; reading CSV tables is
+in :mod:`snn_sklearn._tabular`.
 """
 
 import argparse
@@ -28,7 +34,7 @@ from sklearn.ensemble import (
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
@@ -39,12 +45,35 @@ from . import (
     SpikingClassifier,
     SpikingRegressor,
     __version__,
+    compare_models,
+    persistence,
+)
+from ._tabular import (
+    MAX_AUTO_CLASSES,
+    TASKS,
+    categorical_columns,
+    check_finite,
+    check_target,
+    encoded_as_categories,
+    import_pandas,
+    infer_task,
+    make_model_pipeline,
+    non_numbers,
+    read_csv,
+    split_target,
 )
 from .datasets import load_house_prices, load_iris
+from .metrics import classification_scorers, regression_scorers
 from .plotting import plot_loss_curve, plot_model_comparison, plot_spikes
 
 PROG = "snn-sklearn"
 DEFAULT_OUT = "snn_sklearn_demo"
+DEFAULT_MODELS_OUT = "snn_sklearn_models"
+NETWORKS = {
+    "spiking": {"classification": SpikingClassifier, "regression": SpikingRegressor},
+    "nonspiking": {"classification": NonSpikingClassifier, "regression": NonSpikingRegressor},
+}
+MODEL_SUFFIXES = {"skops": ".skops", "pickle": ".joblib"}
 # One hold-out split rather than 5-fold: five fits of each network would take
 # most of the demo's one-minute budget on two cores (about 55 s measured).
 TEST_SIZE = 0.25
@@ -73,16 +102,36 @@ def main(argv=None):
         return 130
     # The command line's contract: any failure is one line and status 2, never a traceback.
     except Exception as error:
-        message = " ".join(str(error).split()) or type(error).__name__
-        print(f"{PROG}: error: {message}", file=sys.stderr)
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
         return 2
+
+
+def _one_line(error):
+    """An error or warning message on one line, without a traceback quoted in it.
+
+    scikit-learn quotes the traceback of a failed fit in its message; its last
+    line says what went wrong.
+    """
+    text = str(error)
+    if "Traceback (most recent call last)" in text:
+        lines = [line for line in text.splitlines() if line.strip()]
+        text = f"{lines[0]} {lines[-1]}"
+    return " ".join(text.split()) or type(error).__name__
 
 
 def _parser():
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Spiking neural networks for tabular data, as scikit-learn estimators.",
-        epilog=f"Run '{PROG} demo' for a first comparison on the bundled data.",
+        epilog=(
+            f"Run '{PROG} demo' for a first comparison on the bundled data, and\n"
+            f"'{PROG} COMMAND --help' for a command's options.\n\n"
+            "examples:\n"
+            f"  {PROG} demo\n"
+            f"  {PROG} fit houses.csv --target price --out models\n"
+            f"  {PROG} predict models/spiking.skops new_houses.csv --out predictions.csv"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
@@ -100,6 +149,7 @@ def _parser():
             "curves, of the scores, and of the spiking classifier's spikes for one flower. "
             "Needs no network; takes under a minute on two CPU cores."
         ),
+        epilog=f"Example: {PROG} demo --out results --seed 1",
     )
     demo.add_argument(
         "--out",
@@ -119,7 +169,151 @@ def _parser():
         help="seed of the split and of every model, an integer >= 0 (default: 0)",
     )
     demo.set_defaults(command=_demo)
+    _add_fit_parser(commands)
+    _add_predict_parser(commands)
     return parser
+
+
+def _add_fit_parser(commands):
+    defaults = SpikingClassifier()
+    default_hidden = ",".join(map(str, defaults.hidden_layer_sizes))
+    fit = commands.add_parser(
+        "fit",
+        help="cross-validate the networks on a CSV table, then fit and save them",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=f"""\
+Cross-validate the spiking and non-spiking networks on a CSV table, print how
+they compare, then fit them on the whole table and save them.
+
+DATA.csv needs a header line. The --target column is predicted from all the
+other columns. Numeric columns have their missing values replaced by the
+column's median, then are standardised; the other columns (text, booleans) are
+one-hot encoded, a missing value counting as a category of its own. Rows
+without a target value are dropped.
+
+Every model is scored on the same shuffled k folds (stratified by class for
+classification) with the scorers of snn_sklearn.metrics: accuracy, balanced
+accuracy, weighted F1, one-vs-rest ROC AUC and log loss for classification;
+Pearson r, R2, (root) mean squared error, root mean squared relative error,
+mean absolute error and mean absolute percentage error for regression (errors
+negated: greater is better). The table is written to DIR/comparison.csv, and
+each model, with its preprocessing, the target's name and the task, to
+DIR/spiking{MODEL_SUFFIXES["skops"]} and DIR/nonspiking{MODEL_SUFFIXES["skops"]} \
+(or {MODEL_SUFFIXES["pickle"]} with --format pickle),
+for '{PROG} predict'.""",
+        epilog=f"""\
+examples:
+  {PROG} fit houses.csv --target price
+  {PROG} fit iris.csv --target species --model spiking --cv 10 --out models
+  {PROG} fit survey.csv --target rating --task regression --max-iter 50""",
+    )
+    fit.add_argument("data", type=Path, metavar="DATA.csv", help="the table, with a header line")
+    fit.add_argument(
+        "--target", required=True, metavar="COLUMN", help="the name of the column to predict"
+    )
+    fit.add_argument(
+        "--task",
+        choices=("auto", *TASKS),
+        default="auto",
+        help="predict class labels or a quantity; auto: classification when the target is "
+        f"not numeric or holds only integers with at most {MAX_AUTO_CLASSES} distinct values, "
+        "regression otherwise (default: auto)",
+    )
+    fit.add_argument(
+        "--model",
+        choices=(*NETWORKS, "all"),
+        default="all",
+        help="the networks to train: spiking (SpikingClassifier or SpikingRegressor), "
+        "nonspiking (their non-spiking twins) or all, both (default: all)",
+    )
+    fit.add_argument(
+        "--cv",
+        type=_at_least(2),
+        default=5,
+        metavar="K",
+        help="number of cross-validation folds, an integer >= 2 (default: 5)",
+    )
+    fit.add_argument(
+        "--out",
+        type=Path,
+        default=Path(DEFAULT_MODELS_OUT),
+        metavar="DIR",
+        help=f"folder for the models and comparison.csv (default: ./{DEFAULT_MODELS_OUT})",
+    )
+    fit.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="N",
+        help="seed of the folds and of every model, an integer >= 0 (default: 0)",
+    )
+    fit.add_argument(
+        "--format",
+        choices=tuple(MODEL_SUFFIXES),
+        default="skops",
+        help="how to save the models: skops, which loads without running code from the "
+        "file (needs the skops package), or pickle (joblib), which should only be loaded "
+        "from a trusted source (default: skops)",
+    )
+    fit.add_argument(
+        "--hidden",
+        type=_layer_sizes,
+        metavar="SIZES",
+        help="neurons per hidden layer, comma-separated, e.g. 64 or 64,32 "
+        f"(default: {default_hidden})",
+    )
+    fit.add_argument(
+        "--max-iter",
+        type=_at_least(1),
+        metavar="N",
+        help="the most training epochs of each fit; fewer trains faster but less well "
+        f"(default: {defaults.max_iter})",
+    )
+    fit.set_defaults(command=_fit)
+
+
+def _add_predict_parser(commands):
+    predict = commands.add_parser(
+        "predict",
+        help="predict with a saved model for every row of a CSV table",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=f"""\
+Predict with a model saved by '{PROG} fit' (or by
+snn_sklearn.persistence.dump) for every row of a CSV table.
+
+DATA.csv needs a header line and the columns the model was fitted on; other
+columns are ignored, the target column among them if present. Missing values
+and categories not seen in fit are handled by the model's preprocessing. The
+output is a CSV table with one row per row of DATA.csv, in the same order: a
+column 'prediction' and, with --proba, a column 'proba_<class>' per class.""",
+        epilog=f"""\
+examples:
+  {PROG} predict models/spiking.skops new_houses.csv --out predictions.csv
+  {PROG} predict models/nonspiking.skops iris.csv --proba
+  {PROG} predict models/spiking.joblib new_houses.csv --allow-pickle""",
+    )
+    predict.add_argument("model", type=Path, metavar="MODEL", help="the saved model file")
+    predict.add_argument(
+        "data", type=Path, metavar="DATA.csv", help="the table, with a header line"
+    )
+    predict.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="the CSV file to write (default: standard output)",
+    )
+    predict.add_argument(
+        "--proba",
+        action="store_true",
+        help="add each class's probability (classifiers only)",
+    )
+    predict.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="load a model saved with --format pickle; loading a pickle can run any code, "
+        "so only for files from a trusted source",
+    )
+    predict.set_defaults(command=_predict)
 
 
 def _seed(text):
@@ -130,6 +324,31 @@ def _seed(text):
     if not 0 <= seed < 2**32:
         raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**32), got {text!r}")
     return seed
+
+
+def _at_least(minimum):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _layer_sizes(text):
+    try:
+        sizes = tuple(int(size) for size in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be positive integers separated by commas, e.g. 64,32, got {text!r}"
+        )
+    return sizes
 
 
 def _demo(args):
@@ -323,6 +542,226 @@ def _spike_raster(rows):
 def _save(figure, path, what):
     figure.savefig(path, dpi=100)
     print(f"{what} written to {path}")
+
+
+def _fit(args):
+    pd = import_pandas()
+    X, y, task = _training_table(args)
+    params = {"random_state": args.seed}
+    if args.hidden is not None:
+        params["hidden_layer_sizes"] = args.hidden
+    if args.max_iter is not None:
+        params["max_iter"] = args.max_iter
+    kinds = list(NETWORKS) if args.model == "all" else [args.model]
+    models = {kind: make_model_pipeline(NETWORKS[kind][task](**params), X) for kind in kinds}
+    folds = _folds(task, args.cv, args.seed, X, y)
+    scoring = _scoring(task, y)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    _progress(f"{task.capitalize()} of {args.target!r} from {X.shape[1]} column(s), {len(y)} rows.")
+    n_steps = 2 * len(models)
+    with _one_thread(), _quiet_warnings():
+        tables = [
+            _timed(
+                f"[{step}/{n_steps}] cross-validating {_name(model)} on {args.cv} folds",
+                compare_models,
+                {_name(model): model},
+                X,
+                y,
+                cv=folds,
+                scoring=scoring,
+            )
+            for step, model in enumerate(models.values(), start=1)
+        ]
+        for step, model in enumerate(models.values(), start=len(models) + 1):
+            _timed(
+                f"[{step}/{n_steps}] fitting {_name(model)} on all {len(y)} rows", model.fit, X, y
+            )
+    results = pd.concat(tables)
+    _print_comparison(results, args.cv)
+    table = args.out / "comparison.csv"
+    results.to_csv(table)
+    print(f"\nComparison written to {table}")
+    for path in _save_models(models, args, task):
+        print(f"Model written to {path}")
+    for plot in _save_fit_plots(results, models, args.out):
+        print(f"Plot written to {plot}")
+    print(f"Predict with: {PROG} predict {path} DATA.csv")
+    return 0
+
+
+def _name(model):
+    return type(model[-1]).__name__
+
+
+def _timed(doing, work, *args, **kwargs):
+    """Return ``work(*args, **kwargs)``, saying what it does and how long it took."""
+    _progress(f"{doing}...", end="")
+    start = time.perf_counter()
+    result = work(*args, **kwargs)
+    _progress(f" {time.perf_counter() - start:.1f} s")
+    return result
+
+
+def _training_table(args):
+    """The features, the checked target and the task of ``fit``'s table."""
+    frame = read_csv(args.data)
+    X, y, n_dropped = split_target(frame, args.target, args.data)
+    categorical = categorical_columns(X)
+    if categorical:
+        # Read text columns as text throughout, as predict will: "01" stays "01".
+        frame = read_csv(args.data, categorical)
+        X, y, _ = split_target(frame, args.target, args.data)
+    check_finite(frame, args.data)
+    task = infer_task(y) if args.task == "auto" else args.task
+    y = check_target(y, task, args.cv)
+    if n_dropped:
+        _progress(f"Dropped {n_dropped} row(s) without a value of {args.target!r}.")
+    return X, y, task
+
+
+def _save_models(models, args, task):
+    """Save each fitted model into ``args.out``; return the paths written."""
+    paths = []
+    for kind, model in models.items():
+        # Plain attributes, which every persistence format keeps: predict reads them.
+        model.target_name_ = args.target
+        model.task_ = task
+        with _quiet_warnings():
+            path = args.out / f"{kind}{MODEL_SUFFIXES[args.format]}"
+            paths.append(persistence.dump(model, path, format=args.format))
+    return paths
+
+
+def _folds(task, n_folds, seed, X, y):
+    """The train/test indices of ``n_folds`` shuffled folds, shared by every model."""
+    folds = StratifiedKFold if task == "classification" else KFold
+    return list(folds(n_folds, shuffle=True, random_state=seed).split(X, y))
+
+
+def _scoring(task, y):
+    if task == "classification":
+        return classification_scorers()
+    scoring = regression_scorers()
+    if (y == 0).any():
+        del scoring["neg_root_mean_squared_relative_error"]
+        _progress("The target has zeros: the relative error (RMSRE) is left out.")
+    return scoring
+
+
+@contextlib.contextmanager
+def _quiet_warnings():
+    """Show warnings as one line each, and none for stopping at ``max_iter``."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"{PROG}: warning: {_one_line(message)}", file=sys.stderr, flush=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.showwarning = show
+        yield
+
+
+def _print_comparison(results, n_folds):
+    names = [name.removesuffix("_mean") for name in results.columns if name.endswith("_mean")]
+    width = max(max(map(len, results.index)), 18) + 2
+    print(f"\nMean ± standard deviation over {n_folds} cross-validation folds.\n")
+    header = f"{'score':<38}" + "".join(f"{model:>{width}}" for model in results.index)
+    print(header)
+    print("-" * len(header))
+    for name in names:
+        label = f"{name} (s)" if name.endswith("_time") else name
+        cells = (
+            f"{row[name + '_mean']:.4g} ± {row[name + '_std']:.2g}" for _, row in results.iterrows()
+        )
+        print(f"{label:<38}" + "".join(f"{cell:>{width}}" for cell in cells))
+
+
+def _save_fit_plots(results, models, out):
+    """Save the plots of a ``fit`` run into ``out``; return the paths written.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The cross-validation table, as :func:`~snn_sklearn.compare_models` returns it.
+    models : dict of str to Pipeline
+        The models fitted on the whole table, by ``--model`` name.
+    out : pathlib.Path
+        The output folder.
+
+    Returns
+    -------
+    paths : list of pathlib.Path
+        ``loss_curves.png`` and ``model_comparison.png``; none without matplotlib,
+        after a hint naming the extra.
+    """
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        print(f"Plots need matplotlib: pip install {PROG}[plot]")
+        return []
+    curves = Figure(figsize=(5 * len(models), 4), layout="constrained")
+    for ax, (kind, model) in zip(
+        curves.subplots(1, len(models), squeeze=False)[0], models.items(), strict=True
+    ):
+        plot_loss_curve(model, ax=ax)
+        ax.set_title(f"{_name(model)} ({kind})")
+    comparison = Figure(figsize=(6, 4.5), layout="constrained")
+    plot_model_comparison(results, ax=comparison.subplots())
+    paths = [out / "loss_curves.png", out / "model_comparison.png"]
+    for figure, path in zip((curves, comparison), paths, strict=True):
+        figure.savefig(path, dpi=100)
+    return paths
+
+
+def _predict(args):
+    pd = import_pandas()
+    model = _load_model(args)
+    X = _prediction_table(model, args.data)
+    if args.proba and not hasattr(model, "predict_proba"):
+        raise ValueError(f"--proba needs a classifier, but {args.model} predicts a quantity")
+    with _one_thread(), _quiet_warnings():
+        predictions = pd.DataFrame({"prediction": model.predict(X)})
+        if args.proba:
+            proba = model.predict_proba(X)
+            for column, cls in enumerate(model.classes_):
+                predictions[f"proba_{cls}"] = proba[:, column]
+    if args.out is None:
+        predictions.to_csv(sys.stdout, index=False)
+    else:
+        predictions.to_csv(args.out, index=False)
+        print(f"{len(predictions)} predictions written to {args.out}")
+    return 0
+
+
+def _load_model(args):
+    if not args.model.is_file():
+        raise ValueError(f"the model file {args.model} does not exist")
+    try:
+        return persistence.load(args.model, allow_pickle=args.allow_pickle)
+    except ValueError as error:
+        # persistence speaks to Python callers; say its remedy as an option.
+        raise ValueError(str(error).replace("allow_pickle=True", "--allow-pickle")) from error
+
+
+def _prediction_table(model, path):
+    """The table at ``path`` as ``model`` was fitted on it: its columns, read the same way."""
+    categorical = encoded_as_categories(model)
+    X = read_csv(path, categorical)
+    target = getattr(model, "target_name_", None)
+    if target in X.columns:
+        X = X.drop(columns=target)
+    features = getattr(model, "feature_names_in_", [])
+    missing = [column for column in features if column not in X]
+    if missing:
+        raise ValueError(f"{path} lacks column(s) the model was fitted on: {', '.join(missing)}")
+    check_finite(X, path)
+    for column in features:
+        if column not in categorical and (text := non_numbers(X[column])):
+            raise ValueError(
+                f"column {column!r} must hold numbers, as in fit, but holds {text[0]!r} in {path}"
+            )
+    return X
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ def trusted_types():
     and scikit-learn's estimators (so a ``Pipeline`` with a ``StandardScaler``
     needs nothing more). snn_sklearn adds its four estimators: their saved
     state is only parameters, numpy arrays and plain lists, and loading one
-    runs no code from the file.
+    runs no code from the file. It also trusts ``numpy.dtype``, which
+    scikit-learn's ``SimpleImputer`` stores and skops rebuilds from its name.
 
     Returns
     -------
@@ -46,7 +47,7 @@ def trusted_types():
     >>> trusted_types()[0]
     'snn_sklearn.nonspiking.NonSpikingClassifier'
     """
-    return sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in _ESTIMATORS)
+    return sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in _ESTIMATORS) + ["numpy.dtype"]
 
 
 def dump(model, path, *, format="skops"):

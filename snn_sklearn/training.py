@@ -4,6 +4,8 @@ The estimators build one :class:`WeightedNet` per fit. Everything here is a
 module-level class, so a fitted estimator pickles.
 """
 
+import sys
+
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping
@@ -166,6 +168,61 @@ class StopOnNonFiniteLoss(Callback):
             net.history.pop()
             self.diverged_ = True
             raise KeyboardInterrupt
+
+
+class TrainingProgress(Callback):
+    """Report the progress of a training run, as the estimators' ``verbose`` asks.
+
+    ``verbose=0`` is silent; ``1`` draws a progress bar over the run's epochs on
+    standard error, with the last training loss (and validation score); ``2`` or
+    more prints one line per epoch on standard output, as ``MLPClassifier`` does.
+    The estimator sets both attributes before each run, so a changed ``verbose``
+    applies to a warm-started fit.
+
+    Parameters
+    ----------
+    verbose : int, default=0
+        How much to report.
+    epochs : int, default=1
+        Length of the coming run, the progress bar's total.
+    """
+
+    def __init__(self, verbose=0, epochs=1):
+        self.verbose = verbose
+        self.epochs = epochs
+
+    def on_train_begin(self, net, **kwargs):
+        """Open the progress bar."""
+        self._close()
+        if self.verbose == 1:
+            # tqdm comes with skorch, which draws its own progress bars with it.
+            from tqdm import tqdm
+
+            self.bar_ = tqdm(total=self.epochs, unit="epoch", file=sys.stderr)
+
+    def on_epoch_end(self, net, **kwargs):
+        """Advance the bar, or print the epoch's line."""
+        row = net.history[-1]
+        scores = {key: row[key] for key in ("train_loss", "valid_score") if key in row}
+        if self.bar_ is not None:
+            self.bar_.set_postfix({key: f"{value:.4g}" for key, value in scores.items()})
+            self.bar_.update()
+        elif self.verbose >= 2:
+            values = ", ".join(f"{key}={value:.6f}" for key, value in scores.items())
+            print(f"Epoch {row['epoch']}: {values} ({row['dur']:.2f} s)", flush=True)
+
+    def on_train_end(self, net, **kwargs):
+        """Close the progress bar."""
+        self._close()
+
+    def _close(self):
+        if getattr(self, "bar_", None) is not None:
+            self.bar_.close()
+        self.bar_ = None
+
+    def __getstate__(self):
+        # An open bar (a run that raised) holds a lock and a stream: not picklable.
+        return {**self.__dict__, "bar_": None}
 
 
 def accuracy_score(y_pred, y_true, sample_weight):

@@ -1,14 +1,17 @@
-"""The ``snn-sklearn`` command line: version, help, the demo and its errors."""
+"""The ``snn-sklearn`` command line: version, help, demo, fit, predict and their errors."""
 
 import contextlib
 import io
 import sys
 
+import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 import snn_sklearn
 from snn_sklearn import cli
+
+pd = pytest.importorskip("pandas")
 
 DEMO_MODELS = {
     "iris": [
@@ -165,3 +168,436 @@ def test_demo_reports_progress_on_standard_error(tiny_demo, tmp_path):
     assert status == 0
     assert "[1/6] iris: fitting SpikingClassifier..." in stderr
     assert "[1/6]" not in stdout
+
+
+# ------------------------------------------------------------------ fit and predict
+
+N_ROWS = 40
+# Small networks and two folds keep a fit run to about a second.
+QUICK = ["--cv", "2", "--max-iter", "3", "--hidden", "4"]
+CLASSIFICATION_SCORERS = [
+    "accuracy",
+    "balanced_accuracy",
+    "f1_weighted",
+    "roc_auc_ovr",
+    "neg_log_loss",
+]
+
+
+def _table(n_rows=N_ROWS, seed=0):
+    """Numeric and text columns with missing values, a class label and a price."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "size": rng.normal(100, 20, n_rows),
+            "rooms": rng.integers(1, 6, n_rows).astype(float),
+            "colour": rng.choice(["red", "green", "blue"], n_rows),
+            "code": rng.choice(["01", "x2"], n_rows),
+        }
+    )
+    frame.loc[::5, "size"] = np.nan
+    frame.loc[2::7, "colour"] = np.nan
+    frame["label"] = np.where(frame["rooms"] > 3, "big", "small")
+    frame["price"] = 2 * frame["rooms"] + rng.normal(0, 0.1, n_rows) + 5
+    return frame
+
+
+def _write(frame, path):
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def classification(tmp_path_factory):
+    """A fit run on the class label, and the folder it wrote."""
+    folder = tmp_path_factory.mktemp("classification")
+    data = _write(_table(), folder / "table.csv")
+    out = folder / "models"
+    result = _run(["fit", str(data), "--target", "label", "--out", str(out), *QUICK])
+    return (*result, out)
+
+
+@pytest.fixture(scope="module")
+def regression(tmp_path_factory):
+    """A fit run on the price, and the folder it wrote."""
+    folder = tmp_path_factory.mktemp("regression")
+    data = _write(_table(), folder / "table.csv")
+    out = folder / "models"
+    result = _run(["fit", str(data), "--target", "price", "--out", str(out), *QUICK])
+    return (*result, out)
+
+
+def _predict(model, frame, tmp_path, *options):
+    """Run predict on ``frame``; return its status and the predictions table."""
+    data = _write(frame, tmp_path / "new.csv")
+    out = tmp_path / "predictions.csv"
+    status, _, stderr = _run(["predict", str(model), str(data), "--out", str(out), *options])
+    assert status == 0, stderr
+    return pd.read_csv(out)
+
+
+def test_help_lists_every_command():
+    _, stdout, _ = _run(["--help"])
+    assert all(command in stdout for command in ("demo", "fit", "predict"))
+
+
+@pytest.mark.parametrize(
+    "command, options",
+    [
+        (
+            "fit",
+            [
+                "DATA.csv",
+                "--target COLUMN",
+                "--task {auto,classification,regression}",
+                "--model {spiking,nonspiking,all}",
+                "--cv K",
+                "--out DIR",
+                "--seed N",
+                "--format {skops,pickle}",
+                "--hidden SIZES",
+                "--max-iter N",
+            ],
+        ),
+        ("predict", ["MODEL", "DATA.csv", "--out FILE", "--proba", "--allow-pickle"]),
+    ],
+)
+def test_command_help_explains_every_option_with_examples(command, options):
+    status, stdout, _ = _run([command, "--help"])
+    assert status == 0
+    for option in options:
+        assert option in stdout
+    assert f"examples:\n  snn-sklearn {command} " in stdout
+
+
+def test_fit_finishes_with_status_0(classification):
+    status, _, stderr, _ = classification
+    assert status == 0, stderr
+
+
+def test_fit_prints_a_row_per_scorer_and_a_column_per_model(classification):
+    _, stdout, _, _ = classification
+    header = next(line for line in stdout.splitlines() if line.startswith("score "))
+    assert header.split() == ["score", "SpikingClassifier", "NonSpikingClassifier"]
+    rows = [line.split()[0] for line in stdout.splitlines() if line.strip()]
+    assert all(scorer in rows for scorer in CLASSIFICATION_SCORERS)
+
+
+def test_fit_writes_the_comparison_table(classification):
+    *_, out = classification
+    table = pd.read_csv(out / "comparison.csv", index_col="model")
+    assert table.index.tolist() == ["SpikingClassifier", "NonSpikingClassifier"]
+    assert [f"{scorer}_mean" for scorer in CLASSIFICATION_SCORERS] == [
+        column for column in table.columns if column.endswith("_mean")
+    ][: len(CLASSIFICATION_SCORERS)]
+
+
+@pytest.mark.parametrize("name", ["loss_curves.png", "model_comparison.png"])
+def test_fit_writes_its_plots_when_matplotlib_is_installed(classification, name):
+    pytest.importorskip("matplotlib")
+    _, stdout, _, out = classification
+    assert (out / name).read_bytes().startswith(b"\x89PNG")
+    assert f"Plot written to {out / name}" in stdout
+
+
+def test_fit_saves_each_model_with_its_target_and_task(classification):
+    from snn_sklearn.persistence import load
+
+    *_, out = classification
+    for kind, estimator in [("spiking", "SpikingClassifier"), ("nonspiking", "NonSpiking")]:
+        model = load(out / f"{kind}.skops")
+        assert type(model[-1]).__name__.startswith(estimator)
+        assert (model.target_name_, model.task_) == ("label", "classification")
+
+
+def test_fit_infers_regression_for_a_numeric_target(regression):
+    status, stdout, stderr, out = regression
+    assert status == 0, stderr
+    assert "Regression of 'price'" in stderr
+    table = pd.read_csv(out / "comparison.csv", index_col="model")
+    assert table.index.tolist() == ["SpikingRegressor", "NonSpikingRegressor"]
+    assert "r2_mean" in table.columns
+
+
+def test_fit_prints_no_warning(classification):
+    """Stopping at --max-iter is expected, and the saved models load without further trust."""
+    _, _, stderr, _ = classification
+    assert "warning" not in stderr.lower()
+
+
+def test_fit_reports_progress_on_standard_error(classification):
+    _, stdout, stderr, _ = classification
+    assert "[1/4] cross-validating SpikingClassifier on 2 folds..." in stderr
+    assert "[4/4] fitting NonSpikingClassifier on all 40 rows..." in stderr
+    assert "[1/4]" not in stdout
+
+
+def test_fit_trains_only_the_chosen_network(tmp_path):
+    data = _write(_table(), tmp_path / "table.csv")
+    out = tmp_path / "models"
+    argv = ["fit", str(data), "--target", "label", "--model", "nonspiking", "--out", str(out)]
+    status, _, _ = _run([*argv, *QUICK])
+    assert status == 0
+    written = sorted(path.name for path in out.iterdir() if path.suffix != ".png")
+    assert written == ["comparison.csv", "nonspiking.skops"]
+
+
+def test_fit_scores_are_reproducible_with_the_same_seed(tmp_path):
+    data = _write(_table(), tmp_path / "table.csv")
+    tables = []
+    for run in ("first", "second"):
+        argv = ["fit", str(data), "--target", "price", "--model", "nonspiking"]
+        assert _run([*argv, "--out", str(tmp_path / run), "--seed", "3", *QUICK])[0] == 0
+        table = pd.read_csv(tmp_path / run / "comparison.csv", index_col="model")
+        tables.append(table.filter(regex="^(?!.*_time_)"))
+    pd.testing.assert_frame_equal(*tables)
+
+
+def test_fit_drops_rows_without_a_target_and_says_so(tmp_path):
+    frame = _table()
+    frame.loc[[0, 1], "label"] = np.nan
+    data = _write(frame, tmp_path / "table.csv")
+    status, _, stderr = _run(
+        ["fit", str(data), "--target", "label", "--out", str(tmp_path), *QUICK]
+    )
+    assert status == 0
+    assert "Dropped 2 row(s) without a value of 'label'." in stderr
+    assert f"on all {N_ROWS - 2} rows" in stderr
+
+
+def test_fit_leaves_out_the_relative_error_when_the_target_has_zeros(tmp_path):
+    frame = _table()
+    frame.loc[0, "price"] = 0.0
+    data = _write(frame, tmp_path / "table.csv")
+    argv = ["fit", str(data), "--target", "price", "--model", "nonspiking", "--out", str(tmp_path)]
+    status, stdout, stderr = _run([*argv, *QUICK])
+    assert status == 0
+    assert "relative error (RMSRE) is left out" in stderr
+    assert "neg_root_mean_squared_relative_error" not in stdout
+
+
+def test_predict_writes_one_prediction_per_row_in_order(classification, tmp_path):
+    *_, out = classification
+    frame = _table(seed=1)
+    predictions = _predict(out / "spiking.skops", frame, tmp_path)
+    assert predictions.columns.tolist() == ["prediction"]
+    assert len(predictions) == len(frame)
+    assert set(predictions["prediction"]) <= {"big", "small"}
+
+
+def test_predict_gives_the_saved_models_predictions(regression, tmp_path):
+    from snn_sklearn.persistence import load
+
+    *_, out = regression
+    model = load(out / "spiking.skops")
+    frame = _table(seed=1)
+    predictions = _predict(out / "spiking.skops", frame, tmp_path)
+    expected = model.predict(pd.read_csv(tmp_path / "new.csv", dtype={"colour": str, "code": str}))
+    np.testing.assert_allclose(predictions["prediction"], expected)
+
+
+def test_predict_ignores_the_target_column_or_its_absence(regression, tmp_path):
+    *_, out = regression
+    frame = _table(seed=1)
+    with_target = _predict(out / "nonspiking.skops", frame, tmp_path)
+    without = _predict(out / "nonspiking.skops", frame.drop(columns="price"), tmp_path)
+    pd.testing.assert_frame_equal(with_target, without)
+
+
+def test_predict_with_proba_adds_a_probability_per_class(classification, tmp_path):
+    *_, out = classification
+    predictions = _predict(out / "nonspiking.skops", _table(seed=1), tmp_path, "--proba")
+    assert predictions.columns.tolist() == ["prediction", "proba_big", "proba_small"]
+    np.testing.assert_allclose(predictions[["proba_big", "proba_small"]].sum(axis=1), 1.0)
+
+
+def test_predict_handles_unseen_categories_and_missing_values(classification, tmp_path):
+    *_, out = classification
+    frame = _table(n_rows=3, seed=1)
+    frame.loc[0, "colour"] = "purple"
+    frame.loc[1, ["size", "rooms", "code"]] = np.nan
+    predictions = _predict(out / "spiking.skops", frame, tmp_path)
+    assert len(predictions) == 3
+
+
+def test_predict_reads_categories_as_text_as_fit_did(classification, tmp_path):
+    """A category "01" must not become the number 1 in a file where it looks numeric."""
+    *_, out = classification
+    frame = _table(seed=1)
+    frame["code"] = "01"
+    frame["colour"] = "red"
+    reference = _predict(out / "nonspiking.skops", frame, tmp_path, "--proba")
+    frame["code"] = "unseen"
+    unseen = _predict(out / "nonspiking.skops", frame, tmp_path, "--proba")
+    assert not np.allclose(reference["proba_big"], unseen["proba_big"])
+
+
+def test_predict_writes_to_standard_output_without_out(classification, tmp_path):
+    *_, out = classification
+    data = _write(_table(n_rows=3, seed=1), tmp_path / "new.csv")
+    status, stdout, _ = _run(["predict", str(out / "spiking.skops"), str(data)])
+    assert status == 0
+    assert stdout.splitlines()[0] == "prediction"
+    assert len(stdout.splitlines()) == 4
+
+
+def test_a_pickled_model_predicts_only_with_allow_pickle(tmp_path):
+    data = _write(_table(), tmp_path / "table.csv")
+    out = tmp_path / "models"
+    argv = ["fit", str(data), "--target", "label", "--model", "nonspiking", "--out", str(out)]
+    assert _run([*argv, "--format", "pickle", *QUICK])[0] == 0
+    model = out / "nonspiking.joblib"
+    refused, _, stderr = _run(["predict", str(model), str(data)])
+    assert refused == 2
+    assert "--allow-pickle" in stderr
+    assert len(_predict(model, _table(seed=1), tmp_path, "--allow-pickle")) == N_ROWS
+
+
+@pytest.mark.parametrize(
+    "values, task",
+    [
+        (["a", "b", "a"], "classification"),
+        ([True, False, True], "classification"),
+        ([1, 2, 3, 1], "classification"),
+        ([1.0, 0.0, 1.0], "classification"),
+        (list(range(11)), "regression"),
+        ([1.5, 2.0, 3.0], "regression"),
+    ],
+)
+def test_auto_task_is_classification_for_text_or_few_integers(values, task):
+    from snn_sklearn._tabular import infer_task
+
+    assert infer_task(pd.Series(values)) == task
+
+
+def _bad_csv(tmp_path, name, content):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
+def _table_with(column, values):
+    frame = _table()
+    frame[column] = values
+    return frame
+
+
+@pytest.mark.parametrize(
+    "make_data, options, message",
+    [
+        (lambda tmp: tmp / "absent.csv", [], "does not exist"),
+        (lambda tmp: tmp, [], "is a folder"),
+        (lambda tmp: _bad_csv(tmp, "empty.csv", ""), [], "is empty"),
+        (lambda tmp: _bad_csv(tmp, "header.csv", "a,label\n"), [], "no rows of data"),
+        (lambda tmp: _bad_csv(tmp, "bin.csv", b"\x89PNG\xff\xfe\x00"), [], "not UTF-8"),
+        (lambda tmp: _bad_csv(tmp, "bad.csv", 'a,label\n1,"x\n'), [], "not a valid CSV"),
+        (lambda tmp: _write(_table().drop(columns="label"), tmp / "t.csv"), [], "no column"),
+        (
+            lambda tmp: _bad_csv(tmp, "semi.csv", "a;label\n1;x\n"),
+            [],
+            "is the file comma-separated?",
+        ),
+        (
+            lambda tmp: _write(_table(), tmp / "t.csv"),
+            ["--task", "regression"],
+            "regression needs a numeric target",
+        ),
+        (
+            lambda tmp: _write(_table_with("label", "same"), tmp / "t.csv"),
+            [],
+            "single value 'same'",
+        ),
+        (
+            lambda tmp: _write(_table_with("label", ["rare"] + ["common"] * 39), tmp / "t.csv"),
+            [],
+            "class 'rare'",
+        ),
+        (
+            lambda tmp: _write(_table_with("size", np.inf), tmp / "t.csv"),
+            [],
+            "column 'size' of",
+        ),
+        (
+            lambda tmp: _write(_table_with("price", [np.inf] + [1.0] * 39), tmp / "t.csv"),
+            ["--target", "price"],
+            "column 'price' of",
+        ),
+    ],
+    ids=[
+        "missing",
+        "folder",
+        "empty",
+        "header-only",
+        "binary",
+        "malformed",
+        "no-target-column",
+        "semicolons",
+        "regression-on-text",
+        "single-class",
+        "class-smaller-than-folds",
+        "infinite-feature",
+        "infinite-target",
+    ],
+)
+def test_fit_error_is_one_line_and_status_2(tmp_path, make_data, options, message):
+    argv = ["fit", str(make_data(tmp_path)), "--target", "label", "--out", str(tmp_path / "o")]
+    status, _, stderr = _run([*argv, "--max-iter", "1", *options])
+    assert status == 2
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert stderr.startswith("snn-sklearn: error:")
+    assert message in stderr
+
+
+@pytest.mark.parametrize(
+    "option, value", [("--cv", "1"), ("--hidden", "4,0"), ("--max-iter", "0"), ("--seed", "x")]
+)
+def test_fit_bad_option_value_exits_with_status_2_naming_the_option(tmp_path, option, value):
+    data = _write(_table(), tmp_path / "t.csv")
+    status, _, stderr = _run(["fit", str(data), "--target", "label", option, value])
+    assert status == 2
+    assert stderr.splitlines()[-1].startswith(f"snn-sklearn fit: error: argument {option}: ")
+
+
+@pytest.mark.parametrize(
+    "model, make_data, options, message",
+    [
+        ("absent.skops", lambda frame: frame, [], "does not exist"),
+        ("spiking.skops", lambda frame: frame.drop(columns=["size", "code"]), [], "size, code"),
+        ("spiking.skops", lambda frame: frame.iloc[:0], [], "no rows of data"),
+        (
+            "spiking.skops",
+            lambda frame: frame.assign(rooms="many"),
+            [],
+            "column 'rooms' must hold numbers, as in fit, but holds 'many'",
+        ),
+    ],
+    ids=["missing-model", "missing-columns", "no-rows", "text-in-numeric-column"],
+)
+def test_predict_error_is_one_line_and_status_2(
+    regression, tmp_path, model, make_data, options, message
+):
+    *_, out = regression
+    data = _write(make_data(_table()), tmp_path / "new.csv")
+    status, _, stderr = _run(["predict", str(out / model), str(data), *options])
+    assert status == 2
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert message in stderr
+
+
+def test_predict_proba_of_a_regressor_is_an_error(regression, tmp_path):
+    *_, out = regression
+    data = _write(_table(), tmp_path / "new.csv")
+    status, _, stderr = _run(["predict", str(out / "spiking.skops"), str(data), "--proba"])
+    assert status == 2
+    assert "--proba needs a classifier" in stderr
+
+
+def test_fit_without_pandas_names_the_extra(tmp_path, monkeypatch):
+    data = _write(_table(), tmp_path / "t.csv")
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    status, _, stderr = _run(["fit", str(data), "--target", "label"])
+    assert status == 2
+    assert 'pip install "snn-sklearn[pandas]"' in stderr

@@ -117,8 +117,9 @@ def _leaves(value):
         yield value
 
 
-def test_trusted_types_are_the_four_estimators():
-    assert trusted_types() == sorted(f"{cls.__module__}.{cls.__name__}" for cls in ESTIMATORS)
+def test_trusted_types_are_the_four_estimators_and_numpy_dtype():
+    estimators = sorted(f"{cls.__module__}.{cls.__name__}" for cls in ESTIMATORS)
+    assert trusted_types() == [*estimators, "numpy.dtype"]
 
 
 @both_formats

@@ -1,0 +1,68 @@
+"""What ``verbose`` prints while the estimators train."""
+
+import pickle
+import re
+
+import numpy as np
+import pytest
+
+from snn_sklearn import NonSpikingClassifier, NonSpikingRegressor, SpikingClassifier
+
+X = np.random.default_rng(0).normal(size=(30, 3))
+Y = (X[:, 0] > 0).astype(int)
+EPOCHS = 3
+
+
+def _model(cls=SpikingClassifier, **params):
+    settings = {"hidden_layer_sizes": 4, "max_iter": EPOCHS, "tol": 0.0, "random_state": 0}
+    if cls is SpikingClassifier:
+        settings["n_steps"] = 2
+    return cls(**{**settings, **params})
+
+
+@pytest.mark.parametrize("cls", [SpikingClassifier, NonSpikingClassifier, NonSpikingRegressor])
+def test_verbose_0_prints_nothing(cls, capfd):
+    _model(cls, verbose=0).fit(X, Y)
+    assert capfd.readouterr() == ("", "")
+
+
+def test_verbose_2_prints_one_line_per_epoch_with_the_training_loss(capfd):
+    model = _model(verbose=2).fit(X, Y)
+    out, err = capfd.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == EPOCHS
+    for epoch, (line, loss) in enumerate(zip(lines, model.loss_curve_, strict=True), start=1):
+        assert line.startswith(f"Epoch {epoch}: train_loss={loss:.6f}")
+    assert err == ""
+
+
+def test_verbose_2_prints_the_validation_score_with_early_stopping(capfd):
+    model = _model(verbose=2, early_stopping=True, validation_fraction=0.3).fit(X, Y)
+    lines = capfd.readouterr().out.splitlines()
+    assert len(lines) == model.n_iter_
+    assert f"valid_score={model.validation_scores_[-1]:.6f}" in lines[-1]
+
+
+def test_verbose_1_draws_a_progress_bar_over_the_epochs_on_stderr(capfd):
+    _model(verbose=1).fit(X, Y)
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert re.search(rf"100%.*{EPOCHS}/{EPOCHS} \[.*epoch/s, train_loss=", err)
+
+
+def test_verbose_1_bar_counts_one_epoch_per_partial_fit(capfd):
+    _model(verbose=1).partial_fit(X, Y, classes=[0, 1])
+    assert "1/1 [" in capfd.readouterr().err
+
+
+def test_verbose_set_before_a_warm_start_applies_to_that_fit(capfd):
+    model = _model(warm_start=True).fit(X, Y)
+    capfd.readouterr()
+    model.set_params(verbose=2).fit(X, Y)
+    assert len(capfd.readouterr().out.splitlines()) == EPOCHS
+
+
+def test_a_verbose_model_pickles(capfd):
+    model = _model(verbose=1).fit(X, Y)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(X), model.predict(X))
