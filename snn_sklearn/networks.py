@@ -13,7 +13,7 @@ from .surrogates import make_surrogate
 
 
 class SpikingNetwork(nn.Module):
-    """Encoder, fully connected LIF layers, and a readout over time.
+    r"""Encoder, fully connected LIF layers, and a readout over time.
 
     Each hidden layer is ``Linear`` followed by :class:`~snn_sklearn.neurons.LIF`.
     Its ``Linear`` runs once over all time steps (one ``(n_steps * batch, size)``
@@ -43,6 +43,12 @@ class SpikingNetwork(nn.Module):
         Learn decay / threshold per neuron.
     readout : {"mean", "max", "spike_count"}
         How output potentials or spikes are reduced over time.
+    spike_penalty : float, default=0.0
+        Weight :math:`\lambda` of the firing-rate penalty. When it is > 0, each
+        forward pass in training mode stores :math:`\lambda r_i` per sample in
+        ``sample_penalty``, a ``(batch,)`` tensor that the training loss adds
+        (see :class:`~snn_sklearn.training.WeightedNet`), where :math:`r_i` is
+        :func:`hidden_firing_rate`. At 0 the rate is never computed.
     """
 
     def __init__(
@@ -61,9 +67,12 @@ class SpikingNetwork(nn.Module):
         learn_beta,
         learn_threshold,
         readout,
+        spike_penalty=0.0,
     ):
         super().__init__()
         self.n_steps = n_steps
+        self.spike_penalty = float(spike_penalty)
+        self.sample_penalty = None
         self.encoder = make_encoder(encoder)
         spike_function = make_surrogate(surrogate, surrogate_slope)
 
@@ -81,7 +90,12 @@ class SpikingNetwork(nn.Module):
 
     def forward(self, x):
         """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``."""
-        *_, (spikes, _) = self._hidden_layers(x, keep_potentials=False)
+        layers = self._hidden_layers(x, keep_potentials=False)
+        if self.training and self.spike_penalty > 0:
+            hidden_spikes = [spikes for spikes, _ in layers]
+            self.sample_penalty = self.spike_penalty * hidden_firing_rate(hidden_spikes)
+            return self.readout(hidden_spikes[-1])
+        *_, (spikes, _) = layers
         return self.readout(spikes)
 
     def record(self, x):
@@ -113,6 +127,29 @@ class SpikingNetwork(nn.Module):
             spikes, potentials = neurons(linear(signal), self.n_steps, keep_potentials)
             yield spikes, potentials
             signal = spikes
+
+
+def hidden_firing_rate(hidden_spikes):
+    r"""Fraction of hidden neurons that spike per step, for each sample.
+
+    .. math:: r_i = \frac{1}{T N} \sum_{t=1}^{T} \sum_{j=1}^{N} s_{tij}
+
+    over the :math:`T` steps and the :math:`N` neurons of all hidden layers
+    together. It is differentiable through the surrogate gradient of the spikes.
+
+    Parameters
+    ----------
+    hidden_spikes : list of torch.Tensor of shape (n_steps, batch, size)
+        The spikes of each hidden layer.
+
+    Returns
+    -------
+    rate : torch.Tensor of shape (batch,)
+    """
+    n_steps = hidden_spikes[0].shape[0]
+    n_neurons = sum(spikes.shape[-1] for spikes in hidden_spikes)
+    counts = sum(spikes.sum((0, 2)) for spikes in hidden_spikes)
+    return counts / (n_steps * n_neurons)
 
 
 class DenseNetwork(nn.Module):

@@ -30,6 +30,7 @@ class _SpikingNetworkMixin:
         "surrogate_slope": [Interval(Real, 0, None, closed="neither")],
         "learn_beta": ["boolean"],
         "learn_threshold": ["boolean"],
+        "spike_penalty": [Interval(Real, 0, None, closed="left")],
     }
 
     def _build_module(self, n_features, n_outputs):
@@ -47,6 +48,7 @@ class _SpikingNetworkMixin:
             learn_beta=self.learn_beta,
             learn_threshold=self.learn_threshold,
             readout=self.readout,
+            spike_penalty=self.spike_penalty,
         )
 
 
@@ -69,6 +71,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         integrators' membrane potential, or the spike counts of spiking output
         neurons.
 
+{_docs.SPIKE_PENALTY_PARAMETER}
 {_docs.alpha_parameter(CLASSIFIER_ALPHA)}{_docs.TRAINING_PARAMETERS}
     Attributes
     ----------
@@ -115,6 +118,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         learn_beta=False,
         learn_threshold=False,
         readout="mean",
+        spike_penalty=0.0,
         alpha=CLASSIFIER_ALPHA,
         batch_size="auto",
         learning_rate_init=2e-3,
@@ -141,6 +145,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         self.learn_beta = learn_beta
         self.learn_threshold = learn_threshold
         self.readout = readout
+        self.spike_penalty = spike_penalty
         self.alpha = alpha
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
@@ -176,6 +181,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         The prediction is the mean or the maximum over time of the output
         integrators' membrane potential.
 
+{_docs.SPIKE_PENALTY_PARAMETER}
 {_docs.alpha_parameter(REGRESSOR_ALPHA)}{_docs.TRAINING_PARAMETERS}
     Attributes
     ----------
@@ -217,6 +223,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         learn_beta=False,
         learn_threshold=False,
         readout="mean",
+        spike_penalty=0.0,
         alpha=REGRESSOR_ALPHA,
         batch_size="auto",
         learning_rate_init=2e-3,
@@ -243,6 +250,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         self.learn_beta = learn_beta
         self.learn_threshold = learn_threshold
         self.readout = readout
+        self.spike_penalty = spike_penalty
         self.alpha = alpha
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init

@@ -83,14 +83,25 @@ class WeightedNet(NeuralNet):
     one loss per sample (``reduction="none"``). The batch loss is
     ``sum(w * loss) / sum(w)``, so an integer weight acts exactly as repeating a
     sample and a zero weight as removing it.
+
+    A module may add a regulariser to the training loss: a ``(batch,)`` tensor
+    it stores as ``sample_penalty`` during a training forward pass is added to
+    the per-sample losses, so it is weighted like them, and then cleared (as
+    :class:`~snn_sklearn.networks.SpikingNetwork` does for its firing-rate
+    penalty). Validation losses leave it out.
     """
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        """Sample-weighted mean of the criterion over the batch."""
+        """Sample-weighted mean of the criterion, plus the module's penalty, over the batch."""
         target, weight = y_true
         losses = self.criterion_(y_pred, target)
         if losses.dim() > 1:
             losses = losses.mean(1)
+        penalty = getattr(self.module_, "sample_penalty", None) if training else None
+        if penalty is not None:
+            # Cleared so that no graph outlives its batch (and the module pickles).
+            self.module_.sample_penalty = None
+            losses = losses + penalty
         return (losses * weight).sum() / weight.sum().clamp_min(1e-12)
 
 
