@@ -128,13 +128,27 @@ def test_demo_writes_the_results_table(demo):
     assert len(lines) == 1 + len(DEMO_ROWS)
 
 
+PLOTS = ["loss_curves.png", "model_comparison.png", "spikes.png"]
+
+
 @pytest.mark.slow
-def test_demo_writes_the_loss_curves_png_when_matplotlib_is_installed(demo):
+@pytest.mark.parametrize("name", PLOTS)
+def test_demo_writes_each_png_when_matplotlib_is_installed(demo, name):
     pytest.importorskip("matplotlib")
     _, stdout, _, out = demo
-    png = out / "loss_curves.png"
+    png = out / name
     assert png.read_bytes().startswith(b"\x89PNG")
     assert str(png) in stdout
+
+
+def test_tiny_demo_writes_every_png_when_matplotlib_is_installed(tiny_demo, tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("pandas")
+    status, stdout, _ = _run(["demo", "--out", str(tmp_path)])
+    assert status == 0
+    for name in PLOTS:
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+        assert str(tmp_path / name) in stdout
 
 
 def test_demo_without_matplotlib_says_how_to_get_plots(tiny_demo, tmp_path, monkeypatch):
@@ -143,7 +157,7 @@ def test_demo_without_matplotlib_says_how_to_get_plots(tiny_demo, tmp_path, monk
     status, stdout, _ = _run(["demo", "--out", str(tmp_path)])
     assert status == 0
     assert "pip install snn-sklearn[plot]" in stdout
-    assert not (tmp_path / "loss_curves.png").exists()
+    assert not list(tmp_path.glob("*.png"))
 
 
 def test_demo_reports_progress_on_standard_error(tiny_demo, tmp_path):

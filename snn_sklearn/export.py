@@ -1,0 +1,351 @@
+r"""Export a fitted spiking estimator to the Neuromorphic Intermediate Representation (NIR).
+
+`NIR <https://neuroir.org>`_ describes a spiking network as a graph of
+continuous-time primitives; simulators and neuromorphic chips read it. A
+fitted :class:`~snn_sklearn.SpikingClassifier` or
+:class:`~snn_sklearn.SpikingRegressor` becomes the chain
+
+.. code-block:: text
+
+    input -> affine_1 -> lif_1 -> ... -> affine_k -> lif_k -> affine_out -> li_out -> output
+
+with the fitted weights and biases in the ``Affine`` nodes, one ``LIF`` node per
+hidden layer, and the readout as a leaky integrator ``LI`` (``readout="mean"``
+or ``"max"``) or as spiking ``LIF`` output neurons (``readout="spike_count"``).
+
+Time step convention. A NIR neuron obeys :math:`\tau \dot v = (v_{leak} - v) + R I`;
+one forward-Euler step of length :math:`\Delta t` gives
+:math:`v_t = (1 - \Delta t/\tau)\, v_{t-1} + (\Delta t/\tau) R\, I_t`. With
+
+.. math:: \tau = \frac{\Delta t}{1 - \beta}, \qquad R = \frac{\tau}{\Delta t}, \qquad v_{leak} = 0
+
+this is exactly the estimator's :math:`u_t = \beta v_{t-1} + I_t`. The default
+:math:`\Delta t = 10^{-4}` s is snntorch's convention, the one its
+``import_from_nir`` assumes. Neurons with :math:`\beta = 1` (no leak) have an
+infinite time constant and become ``IF`` (hidden) or ``I`` (readout) nodes
+with :math:`R = 1/\Delta t`.
+
+What the graph does not contain is recorded in ``graph.metadata``: ``dt``,
+``n_steps``, the ``encoder`` that turns features into the graph's input (see
+:func:`graph_input`), the ``reset``, the ``readout`` and how its output trace is
+reduced over the ``n_steps`` steps (``output_reduction``: ``"mean"``, ``"max"``
+or ``"sum"``), and how the reduced output becomes a prediction (``classes`` for a
+classifier, ``target_mean`` and ``target_scale`` for a regressor).
+
+The export refuses what the graph would compute differently: NIR's ``LIF``
+resets to ``v_reset``, so only ``reset="zero"`` exports; a subtract reset raises
+a :class:`ValueError`. The stochastic encoders (``"rate"``, ``"noisy"``) export
+with a :class:`NIRExportWarning`: the graph is exact for the input
+:func:`graph_input` draws, but another noise source gives other predictions.
+"""
+
+import json
+import math
+import warnings
+from numbers import Real
+
+import numpy as np
+import torch
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from . import __version__
+from ._base import torch_threads
+from .encoders import ENCODERS, make_encoder
+from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
+from .readouts import SpikeCountReadout
+from .spiking import SpikingClassifier, SpikingRegressor
+
+__all__ = ["DEFAULT_DT", "NIRExportWarning", "graph_input", "to_nir", "write_nir"]
+
+#: Default time step in seconds: snntorch's convention, assumed by its ``import_from_nir``.
+DEFAULT_DT = 1e-4
+
+_OUTPUT_REDUCTIONS = {"mean": "mean", "max": "max", "spike_count": "sum"}
+
+
+class NIRExportWarning(UserWarning):
+    """The exported graph is exact only for the input :func:`graph_input` produces."""
+
+
+def to_nir(estimator, *, dt=DEFAULT_DT):
+    """Export a fitted spiking estimator as a NIR graph.
+
+    Parameters
+    ----------
+    estimator : SpikingClassifier or SpikingRegressor
+        A fitted spiking estimator with ``reset="zero"``.
+    dt : float, default=1e-4
+        Time step in seconds that the time constants refer to:
+        ``tau = dt / (1 - beta)``. The default is snntorch's convention; use
+        the one the reading library assumes (e.g. ``dt=1`` for a library that
+        counts in steps).
+
+    Returns
+    -------
+    graph : nir.NIRGraph
+        Nodes ``input``, ``affine_1``, ``lif_1``, ..., ``affine_out``, ``li_out``
+        (membrane readouts) or ``lif_out`` (``readout="spike_count"``), and
+        ``output``, chained in that order; the settings it needs to reproduce
+        the estimator are in ``graph.metadata`` (see :mod:`snn_sklearn.export`).
+
+    Raises
+    ------
+    ImportError
+        If the optional dependency ``nir`` is not installed.
+    TypeError
+        If ``estimator`` is not a spiking estimator (a pipeline, a non-spiking
+        estimator).
+    ValueError
+        If the graph could not compute what the estimator computes:
+        ``reset="subtract"``, or a layer that mixes neurons with ``beta=1`` and
+        ``beta<1`` (possible with ``learn_beta=True``); or if ``dt`` is not a
+        positive finite number.
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+
+    Warns
+    -----
+    NIRExportWarning
+        For the stochastic encoders ``"rate"`` and ``"noisy"``.
+
+    See Also
+    --------
+    write_nir : Export to a NIR file.
+    graph_input : The input the graph expects, per sample and time step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from snn_sklearn import SpikingClassifier
+    >>> from snn_sklearn.export import to_nir
+    >>> X = np.random.default_rng(0).normal(size=(40, 3))
+    >>> clf = SpikingClassifier((8,), reset="zero", max_iter=5, random_state=0)
+    >>> graph = to_nir(clf.fit(X, X[:, 0] > 0))
+    >>> list(graph.nodes)
+    ['input', 'affine_1', 'lif_1', 'affine_out', 'li_out', 'output']
+    >>> graph.metadata["output_reduction"]
+    'mean'
+    """
+    nir = _import_nir()
+    _check_exportable(estimator, "to_nir")
+    if not isinstance(dt, Real) or isinstance(dt, bool) or not (math.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be a positive finite number of seconds, got {dt!r}.")
+    module = estimator.net_.module_
+    # The fitted network, not the parameters, which set_params may have changed since fit.
+    settings = _fitted_settings(module)
+    if settings["reset"] != "zero":
+        raise ValueError(
+            f"to_nir cannot export reset={settings['reset']!r}: NIR's LIF neuron resets its "
+            "membrane to v_reset after a spike and has no subtract reset, so the graph "
+            "would compute something else than the estimator. Refit with reset='zero'."
+        )
+    if module.encoder.stochastic:
+        warnings.warn(
+            f"encoder={settings['encoder']!r} draws random input: the exported graph "
+            "reproduces the estimator's predictions only for the draws graph_input() "
+            "returns; another noise source gives the same distribution but other "
+            "predictions.",
+            NIRExportWarning,
+            stacklevel=2,
+        )
+    n_inputs = module.linears[0].in_features
+    nodes = {"input": nir.Input(input_type={"input": np.array([n_inputs])})}
+    for index, (linear, neurons) in enumerate(
+        zip(module.linears, module.neurons, strict=True), start=1
+    ):
+        nodes[f"affine_{index}"] = _affine(nir, linear)
+        nodes[f"lif_{index}"] = _spiking_node(nir, neurons, dt, f"hidden layer {index}")
+    readout = module.readout
+    nodes["affine_out"] = _affine(nir, readout.linear)
+    if isinstance(readout, SpikeCountReadout):
+        nodes["lif_out"] = _spiking_node(nir, readout.neurons, dt, "the output layer")
+    else:
+        nodes["li_out"] = _integrator_node(nir, readout.beta, readout.linear.out_features, dt)
+    nodes["output"] = nir.Output(output_type={"output": np.array([readout.linear.out_features])})
+    names = list(nodes)
+    return nir.NIRGraph(
+        nodes=nodes,
+        edges=list(zip(names[:-1], names[1:], strict=True)),
+        metadata=_metadata(estimator, settings, dt),
+    )
+
+
+def write_nir(estimator, path, *, dt=DEFAULT_DT):
+    """Export a fitted spiking estimator to a NIR file (HDF5).
+
+    Parameters
+    ----------
+    estimator : SpikingClassifier or SpikingRegressor
+        A fitted spiking estimator with ``reset="zero"``.
+    path : str or path-like
+        File to write; ``nir.read(path)`` loads the graph back.
+    dt : float, default=1e-4
+        Time step in seconds, see :func:`to_nir`.
+
+    Raises
+    ------
+    ImportError, TypeError, ValueError, sklearn.exceptions.NotFittedError
+        As :func:`to_nir`.
+
+    See Also
+    --------
+    to_nir : The graph that is written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> import nir
+    >>> import numpy as np
+    >>> from snn_sklearn import SpikingRegressor
+    >>> from snn_sklearn.export import write_nir
+    >>> X = np.random.default_rng(0).normal(size=(40, 3))
+    >>> reg = SpikingRegressor((8,), reset="zero", max_iter=5, random_state=0).fit(X, X.sum(1))
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.nir")
+    >>> write_nir(reg, path)
+    >>> nir.read(path).metadata["readout"]
+    'mean'
+    """
+    nir = _import_nir()
+    nir.write(path, to_nir(estimator, dt=dt))
+
+
+def graph_input(estimator, X):
+    """The input an exported graph receives, per sample and time step.
+
+    The encoder is not part of the graph: this is the encoded input the
+    estimator's first layer sees, the features themselves for
+    ``encoder="direct"`` (repeated at every step). Drive the graph with
+    ``graph_input(estimator, X)[:, t]`` at step ``t``. Stochastic encoders draw
+    exactly what ``predict`` draws.
+
+    Parameters
+    ----------
+    estimator : SpikingClassifier or SpikingRegressor
+        A fitted spiking estimator.
+    X : array-like of shape (n_samples, n_features)
+        Input data, validated as ``predict`` validates it.
+
+    Returns
+    -------
+    inputs : ndarray of shape (n_samples, n_steps, n_inputs)
+        ``n_inputs`` is ``n_features``, or ``n_features * 8`` for the
+        ``"population"`` encoder; the dtype the estimator was fitted in.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` is not a spiking estimator.
+    sklearn.exceptions.NotFittedError
+        If it is not fitted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from snn_sklearn import SpikingRegressor
+    >>> from snn_sklearn.export import graph_input
+    >>> X = np.random.default_rng(0).normal(size=(40, 3))
+    >>> reg = SpikingRegressor((8,), n_steps=10, max_iter=5, random_state=0).fit(X, X.sum(1))
+    >>> graph_input(reg, X[:2]).shape
+    (2, 10, 3)
+    """
+    _check_exportable(estimator, "graph_input")
+    X = estimator._validate_for_predict(X)
+    module, device = estimator._inference_module()
+    with torch.no_grad(), torch_threads(estimator.n_threads):
+        signal = module.encoder(estimator._tensor(X, device), module.n_steps)
+    if signal.dim() == 2:
+        signal = signal.expand(module.n_steps, *signal.shape)
+    return signal.transpose(0, 1).cpu().numpy().copy()
+
+
+def _import_nir():
+    try:
+        import nir
+    except ImportError as error:
+        raise ImportError(
+            'Exporting to NIR needs the optional dependency "nir": pip install "snn-sklearn[nir]"'
+        ) from error
+    return nir
+
+
+def _check_exportable(estimator, caller):
+    if isinstance(estimator, Pipeline):
+        raise TypeError(
+            f"{caller} exports a single spiking estimator, got a Pipeline. Export its final "
+            f"step, {caller}(pipeline[-1]), and apply the preceding steps outside the graph: "
+            "pipeline[:-1].transform(X) is the input the exported estimator expects."
+        )
+    if isinstance(estimator, NonSpikingClassifier | NonSpikingRegressor):
+        raise TypeError(
+            f"{caller} exports spiking networks only, got {type(estimator).__name__}: NIR "
+            "has no ReLU primitive, so a ReLU perceptron has no NIR graph."
+        )
+    if not isinstance(estimator, SpikingClassifier | SpikingRegressor):
+        raise TypeError(
+            f"{caller} needs a fitted SpikingClassifier or SpikingRegressor, got "
+            f"{type(estimator).__name__}."
+        )
+    check_is_fitted(estimator)
+
+
+def _numpy(tensor):
+    return tensor.detach().cpu().numpy().copy()
+
+
+def _affine(nir, linear):
+    return nir.Affine(weight=_numpy(linear.weight), bias=_numpy(linear.bias))
+
+
+def _spiking_node(nir, neurons, dt, layer):
+    """``LIF`` node of a layer, or ``IF`` if no neuron leaks; as :class:`LIF` clamps them."""
+    beta = _numpy(neurons.beta.clamp(0.0, 1.0)).astype(np.float64)
+    threshold = _numpy(neurons.threshold.clamp_min(1e-3)).astype(np.float64)
+    zeros = np.zeros_like(beta)
+    if (beta == 1.0).all():
+        return nir.IF(r=np.full_like(beta, 1.0 / dt), v_threshold=threshold, v_reset=zeros)
+    if (beta == 1.0).any():
+        raise ValueError(
+            f"{layer} mixes neurons with beta=1 (no leak: an infinite time constant, a "
+            "NIR IF neuron) and leaky ones (NIR LIF neurons); one NIR node cannot hold "
+            "both. Refit with learn_beta=False or beta < 1."
+        )
+    tau = dt / (1.0 - beta)
+    return nir.LIF(tau=tau, r=tau / dt, v_leak=zeros, v_threshold=threshold, v_reset=zeros)
+
+
+def _integrator_node(nir, beta, size, dt):
+    """``LI`` node of the membrane readout, or ``I`` if it does not leak."""
+    if beta == 1.0:
+        return nir.I(r=np.full(size, 1.0 / dt))
+    tau = np.full(size, dt / (1.0 - beta))
+    return nir.LI(tau=tau, r=tau / dt, v_leak=np.zeros(size))
+
+
+def _fitted_settings(module):
+    """``n_steps``, ``encoder``, ``reset`` and ``readout`` of a fitted network."""
+    encoders = {type(make_encoder(name)): name for name in ENCODERS}
+    readout = module.readout
+    return {
+        "n_steps": int(module.n_steps),
+        "encoder": encoders[type(module.encoder)],
+        "reset": module.neurons[0].reset,
+        "readout": "spike_count" if isinstance(readout, SpikeCountReadout) else readout.reduction,
+    }
+
+
+def _metadata(estimator, settings, dt):
+    metadata = {
+        "producer": "snn_sklearn",
+        "snn_sklearn_version": __version__,
+        "estimator": type(estimator).__name__,
+        "dt": float(dt),
+        **settings,
+        "output_reduction": _OUTPUT_REDUCTIONS[settings["readout"]],
+    }
+    if isinstance(estimator, SpikingClassifier):
+        metadata["classes"] = json.dumps(estimator.classes_.tolist(), default=str)
+    else:
+        metadata["target_mean"] = np.asarray(estimator._y_mean, dtype=np.float64)
+        metadata["target_scale"] = np.asarray(estimator._y_scale, dtype=np.float64)
+    return metadata

@@ -1,0 +1,368 @@
+"""Specifications of snn_sklearn.plotting: what each figure shows, and its errors."""
+
+import importlib
+import io
+import sys
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+from sklearn.neighbors import KNeighborsRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from snn_sklearn import (
+    NonSpikingClassifier,
+    NonSpikingRegressor,
+    SpikingClassifier,
+    SpikingRegressor,
+    compare_models,
+)
+from snn_sklearn.activity import record
+from snn_sklearn.plotting import (
+    plot_loss_curve,
+    plot_membrane,
+    plot_model_comparison,
+    plot_spikes,
+)
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+from matplotlib.container import BarContainer  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+SMALL = {"n_steps": 4, "max_iter": 3, "random_state": 0}
+# A low threshold, so that the tiny networks spike after three epochs.
+THRESHOLD = 0.3
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def spiking(iris):
+    return SpikingClassifier((8, 4), threshold=THRESHOLD, **SMALL).fit(*iris)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    X, y = load_iris(return_X_y=True)
+    model = SpikingClassifier((8,), threshold=THRESHOLD, **SMALL)
+    return make_pipeline(StandardScaler(), model).fit(X, y), X
+
+
+def fitted(estimator_class, iris, **params):
+    X, y = iris
+    if estimator_class in (SpikingRegressor, NonSpikingRegressor):
+        y = X[:, 0]
+    small = {key: value for key, value in SMALL.items() if key != "n_steps"}
+    if estimator_class in (SpikingClassifier, SpikingRegressor):
+        small["n_steps"] = SMALL["n_steps"]
+    return estimator_class((8,), **small, **params).fit(X, y)
+
+
+def png(figure):
+    """Render ``figure`` to PNG bytes, as savefig writes them."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def bars(ax):
+    (container,) = [c for c in ax.containers if isinstance(c, BarContainer)]
+    return container
+
+
+def spike_count(spikes):
+    return int(np.asarray(spikes).sum())
+
+
+# --------------------------------------------------------------- loss curve
+
+ESTIMATORS = [SpikingClassifier, SpikingRegressor, NonSpikingClassifier, NonSpikingRegressor]
+
+
+@pytest.mark.parametrize("estimator_class", ESTIMATORS)
+def test_loss_curve_line_is_loss_curve_per_epoch(estimator_class, iris):
+    estimator = fitted(estimator_class, iris)
+    ax = plot_loss_curve(estimator)
+    line = ax.lines[0]
+    np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
+    np.testing.assert_allclose(line.get_ydata(), estimator.loss_curve_)
+    assert png(ax.figure).startswith(b"\x89PNG")
+
+
+def test_loss_curve_of_a_pipeline_is_its_final_steps(pipeline):
+    ax = plot_loss_curve(pipeline[0])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), pipeline[0][-1].loss_curve_)
+
+
+def test_loss_curve_draws_validation_scores_on_a_second_y_axis(iris):
+    estimator = fitted(SpikingClassifier, iris, early_stopping=True)
+    ax = plot_loss_curve(estimator)
+    np.testing.assert_allclose(ax.right_ax.lines[0].get_ydata(), estimator.validation_scores_)
+    assert ax.right_ax.get_ylabel() == "validation score"
+    assert ax.right_ax.get_shared_x_axes().joined(ax, ax.right_ax)
+
+
+def test_loss_curve_legend_names_both_curves(iris):
+    ax = plot_loss_curve(fitted(SpikingClassifier, iris, early_stopping=True))
+    legend = ax.right_ax.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == [
+        "training loss",
+        "validation score",
+    ]
+
+
+def test_loss_curve_without_validation_scores_has_one_y_axis(iris):
+    ax = plot_loss_curve(fitted(NonSpikingRegressor, iris))
+    assert not hasattr(ax, "right_ax")
+    assert len(ax.figure.axes) == 1
+
+
+def test_loss_curve_draws_into_the_given_axes(iris):
+    ax = Figure().add_subplot()
+    assert plot_loss_curve(fitted(NonSpikingClassifier, iris), ax=ax) is ax
+    assert len(ax.lines) == 1
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [SpikingClassifier(), make_pipeline(StandardScaler(), NonSpikingRegressor())],
+    ids=["estimator", "pipeline"],
+)
+def test_loss_curve_of_an_unfitted_estimator_raises_not_fitted(estimator):
+    with pytest.raises(NotFittedError):
+        plot_loss_curve(estimator)
+
+
+def test_loss_curve_of_an_estimator_without_loss_curve_raises_type_error(iris):
+    with pytest.raises(TypeError, match="loss_curve_"):
+        plot_loss_curve(Ridge().fit(*iris))
+
+
+# ------------------------------------------------------------------- spikes
+
+
+def test_spike_rasters_mark_every_recorded_spike_of_every_hidden_layer(spiking, iris):
+    x = iris[0][0]
+    fig = plot_spikes(spiking, x)
+    hidden = record(spiking, x[None])[:-1]
+    rasters = fig.axes[: len(hidden)]
+    assert sum(spike_count(layer["spikes"]) for layer in hidden) > 0
+    for raster, layer in zip(rasters, hidden, strict=True):
+        marks = raster.collections[0].get_offsets()
+        assert len(marks) == spike_count(layer["spikes"])
+        np.testing.assert_array_equal(marks, np.argwhere(layer["spikes"][0]))
+    assert png(fig).startswith(b"\x89PNG")
+
+
+def test_spike_heat_maps_show_each_neurons_membrane_over_time(spiking, iris):
+    x = iris[0][0]
+    fig = plot_spikes(spiking, x)
+    hidden = record(spiking, x[None])[:-1]
+    heat_maps = fig.axes[len(hidden) : 2 * len(hidden)]
+    for heat_map, layer in zip(heat_maps, hidden, strict=True):
+        np.testing.assert_array_equal(heat_map.images[0].get_array(), layer["membrane"][0].T)
+        assert heat_map.get_title() == f"{layer['name']} membrane"
+
+
+def test_spikes_of_a_row_equal_spikes_of_the_flat_sample(spiking, iris):
+    x = iris[0][3]
+    flat = plot_spikes(spiking, x).axes[0].collections[0].get_offsets()
+    row = plot_spikes(spiking, x.reshape(1, -1)).axes[0].collections[0].get_offsets()
+    np.testing.assert_array_equal(flat, row)
+
+
+def test_spikes_of_a_pipeline_record_the_transformed_sample(pipeline):
+    fitted_pipeline, X = pipeline
+    final = fitted_pipeline[-1]
+    expected = record(final, fitted_pipeline[0].transform(X[:1]))[0]
+    heat_map = plot_spikes(fitted_pipeline, X[0]).axes[1]
+    np.testing.assert_array_equal(heat_map.images[0].get_array(), expected["membrane"][0].T)
+
+
+@pytest.mark.parametrize("shape", [(2, 4), (1, 1, 4)])
+def test_spikes_of_more_than_one_sample_raise_value_error(spiking, shape):
+    with pytest.raises(ValueError, match="one sample"):
+        plot_spikes(spiking, np.zeros(shape))
+
+
+def test_spikes_of_a_non_spiking_estimator_raise_type_error(iris):
+    with pytest.raises(TypeError, match="plot_spikes needs a SpikingClassifier"):
+        plot_spikes(fitted(NonSpikingClassifier, iris), iris[0][0])
+
+
+def test_spikes_of_an_unfitted_estimator_raise_not_fitted():
+    with pytest.raises(NotFittedError):
+        plot_spikes(SpikingRegressor(), np.zeros(4))
+
+
+def test_spikes_draw_into_the_given_figure(spiking, iris):
+    fig = Figure()
+    subfigure = fig.subfigures(1, 2)[1]
+    assert plot_spikes(spiking, iris[0][0], fig=subfigure) is subfigure
+    assert len(subfigure.axes) == 2 + 2 + 2
+
+
+# ----------------------------------------------------------------- membrane
+
+
+def test_membrane_trace_is_the_recorded_potential_of_the_neuron(spiking, iris):
+    x = iris[0][0]
+    ax = plot_membrane(spiking, x, layer=1, neuron=2)
+    membrane = record(spiking, x[None])[1]["membrane"][0]
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), membrane[:, 2])
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(SMALL["n_steps"]))
+    assert png(ax.figure).startswith(b"\x89PNG")
+
+
+def test_membrane_threshold_line_sits_at_the_estimators_threshold(spiking, iris):
+    ax = plot_membrane(spiking, iris[0][0], layer=0, neuron=0)
+    threshold = ax.lines[1]
+    np.testing.assert_allclose(threshold.get_ydata(), [spiking.threshold] * 2)
+    assert threshold.get_label() == f"threshold {THRESHOLD:g}"
+
+
+def test_membrane_threshold_line_sits_at_the_neurons_learned_threshold(iris):
+    estimator = fitted(SpikingClassifier, iris, learn_threshold=True)
+    with torch.no_grad():
+        estimator.net_.module_.neurons[0].threshold[5] = 0.25
+    ax = plot_membrane(estimator, iris[0][0], layer=0, neuron=5)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.25, 0.25])
+
+
+def test_membrane_marks_the_steps_where_the_neuron_spikes(spiking, iris):
+    x = iris[0][0]
+    spikes = record(spiking, x[None])[0]["spikes"][0]
+    neuron = int(spikes.sum(0).argmax())
+    marks = plot_membrane(spiking, x, layer=0, neuron=neuron).lines[2]
+    assert len(marks.get_xdata()) > 0
+    np.testing.assert_array_equal(marks.get_xdata(), np.flatnonzero(spikes[:, neuron]))
+
+
+def test_membrane_layer_by_name_is_the_layer_by_index(spiking, iris):
+    x = iris[0][0]
+    by_name = plot_membrane(spiking, x, layer="hidden_2", neuron=1).lines[0].get_ydata()
+    by_index = plot_membrane(spiking, x, layer=1, neuron=1).lines[0].get_ydata()
+    np.testing.assert_array_equal(by_name, by_index)
+
+
+def test_membrane_of_a_mean_readout_has_no_threshold_line(spiking, iris):
+    ax = plot_membrane(spiking, iris[0][0], layer="output", neuron=0)
+    assert [line.get_label() for line in ax.lines] == ["membrane potential"]
+
+
+def test_membrane_of_a_spike_count_readout_has_its_threshold(iris):
+    estimator = fitted(SpikingClassifier, iris, readout="spike_count", threshold=0.5)
+    ax = plot_membrane(estimator, iris[0][0], layer="output", neuron=0)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.5, 0.5])
+
+
+@pytest.mark.parametrize(
+    "layer, neuron, message",
+    [
+        (3, 0, r"layer must be in \[0, 2\]"),
+        (-1, 0, r"layer must be in \[0, 2\]"),
+        ("hidden_9", 0, r"the layers are \['hidden_1', 'hidden_2', 'output'\]"),
+        (0, 8, r"neuron must be in \[0, 7\]"),
+        (1, -1, r"neuron must be in \[0, 3\]"),
+    ],
+)
+def test_membrane_out_of_range_layer_or_neuron_raises_value_error(
+    spiking, iris, layer, neuron, message
+):
+    with pytest.raises(ValueError, match=message):
+        plot_membrane(spiking, iris[0][0], layer, neuron)
+
+
+def test_membrane_draws_into_the_given_axes(spiking, iris):
+    ax = Figure().add_subplot()
+    assert plot_membrane(spiking, iris[0][0], 0, 0, ax=ax) is ax
+
+
+# --------------------------------------------------------- model comparison
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    pytest.importorskip("pandas")
+    X, y = load_iris(return_X_y=True)
+    models = {"ridge": Ridge(), "knn": KNeighborsRegressor(n_neighbors=3)}
+    return compare_models(models, X[:, 1:], X[:, 0], cv=3)
+
+
+def test_comparison_bars_are_the_mean_scores_by_model(comparison):
+    ax = plot_model_comparison(comparison, scoring="r2")
+    np.testing.assert_allclose([bar.get_height() for bar in ax.patches], comparison["r2_mean"])
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["ridge", "knn"]
+    assert png(ax.figure).startswith(b"\x89PNG")
+
+
+def test_comparison_error_bars_are_the_score_deviations(comparison):
+    ax = plot_model_comparison(comparison, scoring="r2")
+    (segments,) = bars(ax).errorbar.lines[2]
+    half_lengths = [(top[1] - bottom[1]) / 2 for bottom, top in segments.get_segments()]
+    np.testing.assert_allclose(half_lengths, comparison["r2_std"])
+
+
+def test_comparison_defaults_to_the_first_metric(comparison):
+    ax = plot_model_comparison(comparison)
+    first = comparison.columns[0].removesuffix("_mean")
+    assert ax.get_ylabel() == first
+    np.testing.assert_allclose([bar.get_height() for bar in ax.patches], comparison.iloc[:, 0])
+
+
+def test_comparison_without_std_column_draws_no_error_bars(comparison):
+    ax = plot_model_comparison(comparison[["r2_mean"]])
+    assert bars(ax).errorbar is None
+
+
+def test_comparison_of_an_unknown_metric_lists_the_available_ones(comparison):
+    with pytest.raises(
+        ValueError, match=r"Unknown scoring 'auc'; available metrics: \['pearson_r', 'r2'"
+    ):
+        plot_model_comparison(comparison, scoring="auc")
+
+
+def test_comparison_of_a_table_without_mean_columns_raises_value_error():
+    with pytest.raises(ValueError, match="compare_models"):
+        plot_model_comparison({"r2": [0.5]})
+
+
+def test_comparison_draws_into_the_given_axes(comparison):
+    ax = Figure().add_subplot()
+    assert plot_model_comparison(comparison, ax=ax) is ax
+
+
+# -------------------------------------------------------- without matplotlib
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda est, x: plot_loss_curve(est),
+        lambda est, x: plot_spikes(est, x),
+        lambda est, x: plot_membrane(est, x, 0, 0),
+        lambda est, x: plot_model_comparison(None),
+    ],
+    ids=["loss_curve", "spikes", "membrane", "model_comparison"],
+)
+def test_without_matplotlib_a_call_says_how_to_install_it(monkeypatch, spiking, iris, call):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r'pip install "snn-sklearn\[plot\]"'):
+        call(spiking, iris[0][0])
+
+
+def test_the_module_imports_without_matplotlib(monkeypatch):
+    for name in [name for name in sys.modules if name.split(".")[0] == "matplotlib"]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.delitem(sys.modules, "snn_sklearn.plotting")
+    module = importlib.import_module("snn_sklearn.plotting")
+    assert callable(module.plot_spikes)
