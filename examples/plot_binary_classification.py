@@ -84,10 +84,12 @@ plt.show()
 # Loss per epoch
 # --------------
 # ``loss_curve_`` holds the training loss of every epoch, as in
-# :class:`~sklearn.neural_network.MLPClassifier`; ``history_`` is skorch's full record.
-fig, ax = plt.subplots(figsize=(6, 4))
-for name, model in models.items():
-    ax.plot(model[-1].loss_curve_, label=name)
-ax.set(xlabel="epoch", ylabel="training loss (cross-entropy)", yscale="log")
-ax.legend()
+# :class:`~sklearn.neural_network.MLPClassifier`, and ``history_`` is skorch's full record;
+# :func:`~snn_sklearn.plotting.plot_loss_curve` draws the first.
+from snn_sklearn.plotting import plot_loss_curve
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained", sharey=True)
+for ax, (name, model) in zip(axes, models.items(), strict=True):
+    plot_loss_curve(model, ax=ax)
+    ax.set_title(f"{name} classifier")
 plt.show()

@@ -40,13 +40,13 @@ results[["r2_mean", "r2_std", "pearson_r_mean", "neg_root_mean_squared_error_mea
 # slowly than its non-spiking twin; the timing columns make that cost visible.
 import matplotlib.pyplot as plt
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.5), layout="constrained")
-axes[0].barh(results.index, results["r2_mean"], xerr=results["r2_std"], color="tab:blue")
-axes[0].set(xlabel="R² (mean ± std over 4 folds)")
-axes[1].barh(results.index, results["fit_time_mean"], color="tab:orange")
-axes[1].set(xlabel="fit time per fold (s)", xscale="log")
-for ax in axes:
-    ax.invert_yaxis()
+from snn_sklearn.plotting import plot_model_comparison
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+plot_model_comparison(results, scoring="r2", ax=axes[0])
+plot_model_comparison(results, scoring="fit_time", ax=axes[1])
+axes[0].set(ylabel="R² (mean ± std over 4 folds)")
+axes[1].set(ylabel="fit time per fold (s)", yscale="log")
 plt.show()
 
 # %%

@@ -76,9 +76,10 @@ plt.show()
 # --------------
 # Training stops when the loss has improved by less than ``tol`` for ``n_iter_no_change``
 # epochs, or after ``max_iter`` epochs.
-fig, ax = plt.subplots(figsize=(6, 4))
-for name, model in models.items():
-    ax.plot(model[-1].loss_curve_, label=f"{name} ({model[-1].n_iter_} epochs)")
-ax.set(xlabel="epoch", ylabel="training loss (cross-entropy)", yscale="log")
-ax.legend()
+from snn_sklearn.plotting import plot_loss_curve
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
+for ax, (name, model) in zip(axes, models.items(), strict=True):
+    plot_loss_curve(model, ax=ax)
+    ax.set(title=f"{name} classifier ({model[-1].n_iter_} epochs)", yscale="log")
 plt.show()

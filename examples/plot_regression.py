@@ -114,9 +114,10 @@ plt.show()
 # Loss per epoch
 # --------------
 # The regressors minimise the mean squared error on the standardised target.
-fig, ax = plt.subplots(figsize=(6, 4))
-for name in ["spiking", "non-spiking"]:
-    ax.plot(models[name][-1].loss_curve_, label=name)
-ax.set(xlabel="epoch", ylabel="training loss (MSE, standardised target)", yscale="log")
-ax.legend()
+from snn_sklearn.plotting import plot_loss_curve
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained", sharey=True)
+for ax, name in zip(axes, ["spiking", "non-spiking"], strict=True):
+    plot_loss_curve(models[name], ax=ax)
+    ax.set_title(f"{name} regressor")
 plt.show()

@@ -30,33 +30,37 @@ print(f"training accuracy {model.score(X, y):.3f}")
 # %%
 # Spikes and membrane potentials of one sample
 # --------------------------------------------
-# :func:`~snn_sklearn.activity.record` takes the estimator itself, so the input is scaled
-# first. Each layer's membrane potential is a heat map (neurons by time steps) with its
-# spikes marked; the output layer is a leaky integrator that does not spike.
-import matplotlib.pyplot as plt
-
+# :func:`~snn_sklearn.activity.record` returns, for each layer, its spikes and membrane
+# potentials over time, shaped (samples, time steps, neurons); the output layer is a
+# leaky integrator that does not spike. It takes the estimator itself, so the input is
+# scaled first.
 from snn_sklearn.activity import record
 
-layers = record(snn, scaler.transform(X[100:101]))
-fig, axes = plt.subplots(1, len(layers), figsize=(12, 4), layout="constrained")
-for ax, layer in zip(axes, layers, strict=True):
-    membrane = layer["membrane"][0].T
-    image = ax.imshow(membrane, aspect="auto", cmap="coolwarm", interpolation="nearest")
-    if layer["spikes"] is not None:
-        neurons, steps = layer["spikes"][0].T.nonzero()
-        ax.scatter(steps, neurons, marker="|", color="black", s=30, label="spike")
-    ax.set(title=layer["name"], xlabel="time step", ylabel="neuron")
-    fig.colorbar(image, ax=ax, label="membrane potential")
+flower = X[100]  # a virginica, class 2
+for layer in record(snn, scaler.transform([flower])):
+    spikes = "no spikes" if layer["spikes"] is None else f"{int(layer['spikes'].sum())} spikes"
+    print(f"{layer['name']:>8}: membrane {layer['membrane'].shape}, {spikes}")
+
+# %%
+# :func:`~snn_sklearn.plotting.plot_spikes` draws them for every hidden layer, as the
+# pynmsnn demos did: the spike raster on top, the membrane potentials as a heat map below.
+# It accepts the pipeline and scales the sample itself.
+import matplotlib.pyplot as plt
+
+from snn_sklearn.plotting import plot_membrane, plot_spikes
+
+fig = plt.figure(figsize=(10, 6), layout="constrained")
+plot_spikes(model, flower, fig=fig)
 plt.show()
 
 # %%
-# The output layer's three membrane traces: their mean over time is the logit of each
-# class (``readout="mean"``), and this flower is a virginica (class 2).
-fig, ax = plt.subplots(figsize=(6, 3.5))
-for index, trace in enumerate(layers[-1]["membrane"][0].T):
-    ax.plot(trace, label=f"class {index}")
-ax.set(xlabel="time step", ylabel="output membrane potential")
-ax.legend()
+# :func:`~snn_sklearn.plotting.plot_membrane` follows one neuron: a hidden neuron that
+# fires now and then, losing one threshold of potential at each spike
+# (``reset="subtract"``), and the output integrator of the predicted class, whose mean over
+# time is that class's logit (``readout="mean"``).
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.5), layout="constrained")
+plot_membrane(model, flower, layer="hidden_1", neuron=23, ax=axes[0])
+plot_membrane(model, flower, layer="output", neuron=2, ax=axes[1])
 plt.show()
 
 # %%
