@@ -237,7 +237,7 @@ def root_mean_squared_relative_error(
 
 
 def regression_scorers():
-    """Scorers for regression, keyed as scikit-learn names them.
+    """Return scorers for regression, keyed as scikit-learn names them.
 
     Pass the result as ``scoring=`` to :func:`~sklearn.model_selection.cross_validate`
     or a search (with ``refit=`` set to one of the keys). Errors are negated so that
@@ -288,7 +288,7 @@ def regression_scorers():
 
 
 def classification_scorers(*, binary=False):
-    """Scorers for classification, keyed as scikit-learn names them.
+    """Return scorers for classification, keyed as scikit-learn names them.
 
     Pass the result as ``scoring=`` to :func:`~sklearn.model_selection.cross_validate`
     or a search (with ``refit=`` set to one of the keys). Each value is the

@@ -90,8 +90,10 @@ def dump(model, path, *, format="skops"):
     >>> from snn_sklearn.persistence import dump, load
     >>> X, y = load_iris(return_X_y=True)
     >>> model = NonSpikingClassifier(8, max_iter=5, random_state=0).fit(X, y)
-    >>> path = dump(model, "iris.skops")  # doctest: +SKIP
-    >>> (load(path).predict(X) == model.predict(X)).all()  # doctest: +SKIP
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = dump(model, Path(tempfile.mkdtemp()) / "iris.skops")
+    >>> bool((load(path).predict(X) == model.predict(X)).all())
     True
     """
     if format not in FORMATS:
