@@ -17,7 +17,8 @@ SPIKING_PARAMETERS = """\
         Membrane decay per step, in [0, 1]; ``1`` is a perfect integrator.
 
     threshold : float, default=1.0
-        Firing threshold of the membrane potential, > 0.
+        Firing threshold of the membrane potential, > 0 and at most float32's
+        largest value (about 3.4e38).
 
     reset : {"subtract", "zero"}, default="subtract"
         After a spike, subtract the threshold from the membrane or set it to 0.

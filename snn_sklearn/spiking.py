@@ -2,6 +2,7 @@
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _docs
@@ -24,7 +25,8 @@ class _SpikingNetworkMixin:
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "encoder": [StrOptions(set(ENCODERS))],
         "beta": [Interval(Real, 0, 1, closed="both")],
-        "threshold": [Interval(Real, 0, None, closed="neither")],
+        # torch builds the thresholds in float32 before the cast to the data's dtype.
+        "threshold": [Interval(Real, 0, float(np.finfo(np.float32).max), closed="right")],
         "reset": [StrOptions(set(RESETS))],
         "surrogate": [StrOptions(set(SURROGATES))],
         "surrogate_slope": [Interval(Real, 0, None, closed="neither")],
@@ -37,7 +39,7 @@ class _SpikingNetworkMixin:
             n_features,
             self._hidden_sizes,
             n_outputs,
-            n_steps=self.n_steps,
+            n_steps=int(self.n_steps),
             encoder=self.encoder,
             beta=self.beta,
             threshold=self.threshold,
