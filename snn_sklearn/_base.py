@@ -171,7 +171,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             )
         # Only relative weights matter (every use is a weighted mean). Scaling by a
         # power of two, exact in floating point, brings the largest into [0.5, 1):
-        # sums cannot overflow nor vanish, and float32 holds any weight given.
+        # sums can neither overflow nor vanish, and float32 holds any weight given.
         exponent = np.frexp(sample_weight.max())[1]
         sample_weight = np.ldexp(sample_weight, -exponent).astype(X.dtype)
         y = self._encode_targets(y, sample_weight, first_pass, classes)
@@ -388,7 +388,7 @@ _TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torc
 
 def _is_out_of_memory(error):
     """Whether ``error`` is torch failing to allocate memory, on a GPU or the CPU."""
-    return isinstance(error, torch.OutOfMemoryError) or (
+    return isinstance(error, torch.cuda.OutOfMemoryError) or (
         isinstance(error, RuntimeError) and "can't allocate memory" in str(error)
     )
 

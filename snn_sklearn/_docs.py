@@ -71,7 +71,8 @@ TRAINING_PARAMETERS = """\
         of the best epoch.
 
     validation_fraction : float, default=0.1
-        Fraction of training data held out for early stopping, in (0, 1).
+        Fraction of training data held out for early stopping, in (0, 1); it
+        must hold at least 2 samples (and one per class for a classifier).
 
     shuffle : bool, default=True
         Shuffle the samples at every epoch.

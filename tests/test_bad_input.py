@@ -333,6 +333,12 @@ def test_targets_of_1e30_give_finite_predictions(Estimator):
 
 
 @all_estimators
+def test_object_array_of_numbers_is_read_as_floats_as_scikit_learn_does(Estimator, fitted):
+    model, X, y, before = fitted
+    np.testing.assert_array_equal(outputs(model, X.astype(object)), before)
+
+
+@all_estimators
 def test_constant_features_train_and_predict_finite_values(Estimator):
     X, y = data(Estimator)
     X_const = np.c_[X, np.full(len(X), 7.0)]
