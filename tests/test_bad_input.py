@@ -338,6 +338,17 @@ def test_object_array_of_numbers_is_read_as_floats_as_scikit_learn_does(Estimato
     np.testing.assert_array_equal(outputs(model, X.astype(object)), before)
 
 
+@pytest.mark.parametrize("Estimator", [SpikingRegressor, NonSpikingRegressor], ids=_name)
+def test_predictions_beyond_the_float_range_are_refused_not_inf(Estimator):
+    X, y = data(Estimator)
+    model = tiny(Estimator).fit(X, y / np.abs(y).max() * 1.7e308)
+    output_layer = [m for m in model.net_.module_.modules() if isinstance(m, torch.nn.Linear)][-1]
+    with torch.no_grad():
+        output_layer.bias.fill_(100.0)  # 100 target scales: far past 1.8e308
+    with pytest.raises(ValueError, match="overflow the float64 range.* Scale the targets"):
+        model.predict(X)
+
+
 @all_estimators
 def test_constant_features_train_and_predict_finite_values(Estimator):
     X, y = data(Estimator)
