@@ -11,6 +11,7 @@ from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
 from numbers import Integral, Real
 
+import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
@@ -73,13 +74,15 @@ def torch_threads(n_threads):
     Parameters
     ----------
     n_threads : int or None
-        Thread count; ``None`` leaves torch's setting alone.
+        Thread count, capped at the number of CPUs; ``None`` leaves torch's
+        setting alone.
     """
     if n_threads is None:
         yield
         return
     previous = torch.get_num_threads()
-    torch.set_num_threads(n_threads)
+    # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
+    torch.set_num_threads(min(n_threads, joblib.cpu_count()))
     try:
         yield
     finally:

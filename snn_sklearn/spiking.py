@@ -9,7 +9,7 @@ from . import _docs
 from ._tasks import NetworkClassifier, NetworkRegressor
 from .encoders import ENCODERS
 from .networks import SpikingNetwork
-from .neurons import RESETS
+from .neurons import MIN_THRESHOLD, RESETS
 from .readouts import READOUTS
 from .surrogates import SURROGATES
 
@@ -25,8 +25,10 @@ class _SpikingNetworkMixin:
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "encoder": [StrOptions(set(ENCODERS))],
         "beta": [Interval(Real, 0, 1, closed="both")],
-        # torch builds the thresholds in float32 before the cast to the data's dtype.
-        "threshold": [Interval(Real, 0, float(np.finfo(np.float32).max), closed="right")],
+        # The neurons clamp smaller thresholds; torch builds them in float32 first.
+        "threshold": [
+            Interval(Real, MIN_THRESHOLD, float(np.finfo(np.float32).max), closed="both")
+        ],
         "reset": [StrOptions(set(RESETS))],
         "surrogate": [StrOptions(set(SURROGATES))],
         "surrogate_slope": [Interval(Real, 0, None, closed="neither")],
