@@ -11,6 +11,7 @@ from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
 from numbers import Integral, Real
 
+import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
@@ -77,13 +78,15 @@ def torch_threads(n_threads):
     Parameters
     ----------
     n_threads : int or None
-        Thread count; ``None`` leaves torch's setting alone.
+        Thread count, capped at the number of CPUs; ``None`` leaves torch's
+        setting alone.
     """
     if n_threads is None:
         yield
         return
     previous = torch.get_num_threads()
-    torch.set_num_threads(n_threads)
+    # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
+    torch.set_num_threads(min(n_threads, joblib.cpu_count()))
     try:
         yield
     finally:
@@ -143,9 +146,14 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         state = dict(self.__dict__)
         try:
             return self._fit_unguarded(X, y, sample_weight, incremental, classes)
-        except Exception:
+        except Exception as error:
             self.__dict__.clear()
             self.__dict__.update(state)
+            if _is_out_of_memory(error):
+                raise MemoryError(
+                    f"{type(self).__name__} ran out of memory while fitting ({error}). Use "
+                    "smaller hidden_layer_sizes, n_steps or batch_size."
+                ) from error
             raise
 
     def _fit_unguarded(self, X, y, sample_weight, incremental, classes):
@@ -163,12 +171,17 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             y_numeric=not self._is_classification,
         )
         sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
-        if not sample_weight.sum() > 0:
+        if not sample_weight.max() > 0:
             raise ValueError(
                 "sample_weight sums to zero: at least one sample needs a positive weight."
             )
+        # Only relative weights matter (every use is a weighted mean). Scaling by a
+        # power of two, exact in floating point, brings the largest into [0.5, 1):
+        # sums can neither overflow nor vanish, and float32 holds any weight given.
+        exponent = np.frexp(sample_weight.max())[1]
+        sample_weight = np.ldexp(sample_weight, -exponent).astype(X.dtype)
         y = self._encode_targets(y, sample_weight, first_pass, classes)
         if first_pass:
             self._dtype = X.dtype
@@ -298,7 +311,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         stratify = y if self._is_classification else None
         indices = np.arange(len(y))
         try:
-            return train_test_split(
+            train_idx, valid_idx = train_test_split(
                 indices,
                 test_size=self.validation_fraction,
                 random_state=self._random,
@@ -310,6 +323,14 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 f"{self.validation_fraction} of the {len(y)} samples, which failed: {error} "
                 "Increase validation_fraction, add samples, or set early_stopping=False."
             ) from error
+        # As MLPClassifier: a score of one sample (R2 above all) says nothing.
+        if len(valid_idx) < 2:
+            raise ValueError(
+                f"early_stopping needs at least 2 validation samples, but validation_fraction="
+                f"{self.validation_fraction} of the {len(y)} samples gives {len(valid_idx)}. "
+                "Increase validation_fraction, add samples, or set early_stopping=False."
+            )
+        return train_idx, valid_idx
 
     def _record_history(self, incremental):
         history = self.net_.history
@@ -361,7 +382,16 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             for start in range(0, len(X), PREDICT_CHUNK_ROWS):
                 chunk = self._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
                 outputs.append(module(chunk).cpu())
-        return torch.cat(outputs).numpy().astype(np.float64)
+        outputs = torch.cat(outputs).numpy().astype(np.float64)
+        overflowed = ~np.isfinite(outputs).all(axis=1)
+        if overflowed.any():
+            raise ValueError(
+                f"The network's output overflowed to inf or NaN for {overflowed.sum()} of the "
+                f"{len(X)} samples of X, whose largest absolute value is {np.abs(X).max():.3g}: "
+                f"X is too large for {type(self).__name__} fitted in {self._dtype}. Scale the "
+                "features, e.g. with StandardScaler."
+            )
+        return outputs
 
     def _validate_for_predict(self, X):
         check_is_fitted(self)
@@ -456,6 +486,13 @@ def _package_version():
     from . import __version__
 
     return __version__
+
+
+def _is_out_of_memory(error):
+    """Whether ``error`` is torch failing to allocate memory, on a GPU or the CPU."""
+    return isinstance(error, torch.cuda.OutOfMemoryError) or (
+        isinstance(error, RuntimeError) and "can't allocate memory" in str(error)
+    )
 
 
 class _PredefinedSplit:

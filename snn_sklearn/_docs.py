@@ -17,7 +17,8 @@ SPIKING_PARAMETERS = """\
         Membrane decay per step, in [0, 1]; ``1`` is a perfect integrator.
 
     threshold : float, default=1.0
-        Firing threshold of the membrane potential, > 0.
+        Firing threshold of the membrane potential, from 0.001 to float32's
+        largest value (about 3.4e38).
 
     reset : {"subtract", "zero"}, default="subtract"
         After a spike, subtract the threshold from the membrane or set it to 0.
@@ -93,7 +94,8 @@ TRAINING_PARAMETERS = """\
         of the best epoch.
 
     validation_fraction : float, default=0.1
-        Fraction of training data held out for early stopping, in (0, 1).
+        Fraction of training data held out for early stopping, in (0, 1); it
+        must hold at least 2 samples (and one per class for a classifier).
 
     shuffle : bool, default=True
         Shuffle the samples at every epoch.
@@ -120,7 +122,8 @@ TRAINING_PARAMETERS = """\
 
     n_threads : int or None, default=None
         CPU threads torch may use inside ``fit``, ``partial_fit`` and the
-        prediction methods; the previous setting is restored afterwards.
+        prediction methods, at most the number of CPUs; the previous setting is
+        restored afterwards.
         ``None`` keeps torch's setting, which honours ``OMP_NUM_THREADS`` and the
         limits joblib sets in its worker processes. Set it where several fits
         share the cores without such limits (dask or Ray workers, threads): on

@@ -214,7 +214,15 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
             Predicted values; one-dimensional when there is a single output.
         """
         X = self._validate_for_predict(X)
-        y = self._forward(X) * self._y_scale + self._y_mean
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = self._forward(X) * self._y_scale + self._y_mean
+        overflowed = ~np.isfinite(y).all(axis=1)
+        if overflowed.any():
+            raise ValueError(
+                f"The predictions of {overflowed.sum()} of the {len(X)} samples overflow the "
+                f"float64 range: the targets were fitted at a scale of {self._y_scale.max():.3g}. "
+                "Scale the targets, e.g. with TransformedTargetRegressor."
+            )
         return y.ravel() if self.n_outputs_ == 1 else y
 
     def _encode_targets(self, y, sample_weight, first_pass, classes):

@@ -53,6 +53,10 @@ def compare_models(estimators, X, y, *, cv=5, scoring=None, n_jobs=None):
     ------
     ImportError
         If pandas is not installed.
+    TypeError
+        If a value of ``estimators`` is not an estimator.
+    ValueError
+        If ``estimators`` is empty, not a dict, or mixes classifiers and regressors.
 
     See Also
     --------
@@ -89,6 +93,12 @@ def compare_models(estimators, X, y, *, cv=5, scoring=None, n_jobs=None):
             "estimators must be a non-empty dict mapping a name to an estimator, got "
             f"{estimators!r}."
         )
+    for name, estimator in estimators.items():
+        if isinstance(estimator, type) or not hasattr(estimator, "fit"):
+            raise TypeError(
+                f"estimators[{name!r}] must be a scikit-learn estimator instance (an object "
+                f"with fit), got {estimator!r}."
+            )
     kinds = {name: is_classifier(estimator) for name, estimator in estimators.items()}
     classifier = next(iter(kinds.values()))
     if len(set(kinds.values())) > 1:

@@ -32,6 +32,9 @@ def _check_targets(y_true, y_pred, sample_weight, multioutput):
     n_outputs), ``sample_weight`` as a 1-D float array (ones when None) and
     ``multioutput`` as a string or a 1-D float array of length n_outputs.
     """
+    for name, value in (("y_true", y_true), ("y_pred", y_pred)):
+        if value is None:
+            raise TypeError(f"{name} must be array-like of shape (n_samples,), got None.")
     check_consistent_length(y_true, y_pred, sample_weight)
     y_true = check_array(y_true, ensure_2d=False, dtype=np.float64, input_name="y_true")
     y_pred = check_array(y_pred, ensure_2d=False, dtype=np.float64, input_name="y_pred")
@@ -62,23 +65,40 @@ def _check_targets(y_true, y_pred, sample_weight, multioutput):
                 "sample_weight must be non-negative with a positive sum, got "
                 f"min={sample_weight.min()}, sum={sample_weight.sum()}."
             )
+        # Both metrics are weighted means: the scale is free, and huge weights must not overflow.
+        sample_weight = _power_of_two_scaled(sample_weight)
 
-    if isinstance(multioutput, str):
+    if multioutput is None or isinstance(multioutput, str):
         if multioutput not in _MULTIOUTPUT_OPTIONS:
             raise ValueError(
                 f"multioutput must be one of {_MULTIOUTPUT_OPTIONS} or an array of "
                 f"shape (n_outputs,), got {multioutput!r}."
             )
     else:
+        if np.ndim(multioutput) != 1 or len(multioutput) != n_outputs:
+            raise ValueError(
+                f"multioutput weights must have shape ({n_outputs},) to match the "
+                f"number of outputs, got shape {np.shape(multioutput)}."
+            )
         multioutput = check_array(
             multioutput, ensure_2d=False, dtype=np.float64, input_name="multioutput"
         )
-        if multioutput.shape != (n_outputs,):
+        if np.any(multioutput < 0) or not np.any(multioutput > 0):
             raise ValueError(
-                f"multioutput weights must have shape ({n_outputs},) to match the "
-                f"number of outputs, got shape {multioutput.shape}."
+                "multioutput weights must be non-negative with a positive sum, got "
+                f"{multioutput!r}."
             )
     return y_true, y_pred, sample_weight, multioutput
+
+
+def _power_of_two_scaled(values, axis=None):
+    """``values`` times the power of two that brings their largest magnitude into [0.5, 1).
+
+    The scaling is exact in floating point; it keeps sums and squares of values near
+    either end of the float range finite and nonzero.
+    """
+    peak = np.abs(values).max(axis=axis)
+    return np.ldexp(values, -np.frexp(peak)[1])
 
 
 def _aggregate(output_values, multioutput):
@@ -115,7 +135,7 @@ def pearson_r(y_true, y_pred, *, sample_weight=None, multioutput="uniform_averag
     multioutput : {"raw_values", "uniform_average"} or array-like of shape \
             (n_outputs,), default="uniform_average"
         How to aggregate the correlations of several outputs: return them all,
-        average them, or average them with these weights.
+        average them, or average them with these non-negative weights.
 
     Returns
     -------
@@ -151,6 +171,9 @@ def pearson_r(y_true, y_pred, *, sample_weight=None, multioutput="uniform_averag
         y_pred[weighted] == y_pred[weighted][0], axis=0
     )
     w = sample_weight[:, np.newaxis]
+    # r does not depend on the scale of either side; scaling keeps the squares finite.
+    y_true = _power_of_two_scaled(y_true, axis=0)
+    y_pred = _power_of_two_scaled(y_pred, axis=0)
     true_dev = y_true - np.average(y_true, axis=0, weights=sample_weight)
     pred_dev = y_pred - np.average(y_pred, axis=0, weights=sample_weight)
     covariance = np.sum(w * true_dev * pred_dev, axis=0)
@@ -194,7 +217,7 @@ def root_mean_squared_relative_error(
     multioutput : {"raw_values", "uniform_average"} or array-like of shape \
             (n_outputs,), default="uniform_average"
         How to aggregate the errors of several outputs: return them all, average
-        them, or average them with these weights.
+        them, or average them with these non-negative weights.
 
     Returns
     -------

@@ -11,6 +11,8 @@ import torch
 from torch import nn
 
 RESETS = ("subtract", "zero")
+#: Smallest firing threshold: a learned threshold is clamped to it, to stay positive.
+MIN_THRESHOLD = 1e-3
 
 
 class _LIFRecurrence(torch.autograd.Function):
@@ -187,7 +189,7 @@ class LIF(nn.Module):
     beta : float
         Membrane decay per step, in [0, 1].
     threshold : float
-        Firing threshold, > 0.
+        Firing threshold, >= ``MIN_THRESHOLD`` (0.001); a smaller one acts as it.
     reset : {"subtract", "zero"}
         What a spike does to the membrane.
     surrogate : object with a ``derivative_`` method
@@ -225,7 +227,7 @@ class LIF(nn.Module):
             Membrane potentials before reset (not differentiable).
         """
         beta = self.beta.clamp(0.0, 1.0)
-        threshold = self.threshold.clamp_min(1e-3)
+        threshold = self.threshold.clamp_min(MIN_THRESHOLD)
         subtract_reset = self.reset == "subtract"
         if not torch.is_grad_enabled() or not (
             current.requires_grad or beta.requires_grad or threshold.requires_grad

@@ -2,13 +2,14 @@
 
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _docs
 from ._tasks import NetworkClassifier, NetworkRegressor
 from .encoders import ENCODERS
 from .networks import SpikingNetwork
-from .neurons import RESETS
+from .neurons import MIN_THRESHOLD, RESETS
 from .readouts import READOUTS
 from .surrogates import SURROGATES
 
@@ -24,7 +25,10 @@ class _SpikingNetworkMixin:
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "encoder": [StrOptions(set(ENCODERS))],
         "beta": [Interval(Real, 0, 1, closed="both")],
-        "threshold": [Interval(Real, 0, None, closed="neither")],
+        # The neurons clamp smaller thresholds; torch builds them in float32 first.
+        "threshold": [
+            Interval(Real, MIN_THRESHOLD, float(np.finfo(np.float32).max), closed="both")
+        ],
         "reset": [StrOptions(set(RESETS))],
         "surrogate": [StrOptions(set(SURROGATES))],
         "surrogate_slope": [Interval(Real, 0, None, closed="neither")],
@@ -38,7 +42,7 @@ class _SpikingNetworkMixin:
             n_features,
             self._hidden_sizes,
             n_outputs,
-            n_steps=self.n_steps,
+            n_steps=int(self.n_steps),
             encoder=self.encoder,
             beta=self.beta,
             threshold=self.threshold,

@@ -12,8 +12,14 @@ from importlib import resources
 
 import numpy as np
 from sklearn.utils import Bunch
+from sklearn.utils._param_validation import validate_params
 
 __all__ = ["load_house_prices", "load_iris", "load_soil_spectra"]
+
+# As scikit-learn's loaders: ``as_frame="yes"`` is an error, not a truthy value.
+_validate_flags = validate_params(
+    {"return_X_y": ["boolean"], "as_frame": ["boolean"]}, prefer_skip_nested_validation=True
+)
 
 IRIS_DESCR = """\
 Iris plants dataset
@@ -77,6 +83,7 @@ or cross-validation scores will be optimistic.
 """
 
 
+@_validate_flags
 def load_iris(*, return_X_y=False, as_frame=False):
     """Load the iris table (multiclass classification).
 
@@ -133,6 +140,7 @@ def load_iris(*, return_X_y=False, as_frame=False):
     )
 
 
+@_validate_flags
 def load_house_prices(*, return_X_y=False, as_frame=False):
     """Load the house-price table (regression).
 
@@ -188,6 +196,7 @@ def load_house_prices(*, return_X_y=False, as_frame=False):
     )
 
 
+@_validate_flags
 def load_soil_spectra(*, return_X_y=False, as_frame=False):
     """Load the soil-spectra table (regression of organic matter).
 
