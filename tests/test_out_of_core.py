@@ -7,7 +7,7 @@ from sklearn.datasets import make_classification
 from snn_sklearn import SpikingClassifier
 
 N_ROWS, CHUNK_ROWS, N_PASSES = 600, 150, 10
-NETWORK = {"hidden_layer_sizes": (16,), "n_steps": 4, "random_state": 0}
+NETWORK = {"hidden_layer_sizes": (16,), "n_steps": 4, "learning_rate_init": 1e-2, "random_state": 0}
 
 
 @pytest.fixture
