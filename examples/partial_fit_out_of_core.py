@@ -1,6 +1,6 @@
 """
 Training on data larger than memory with ``partial_fit``
-=======================================================
+========================================================
 
 A dataset that does not fit in memory can still train a spiking network: keep it on
 disk as a memory-mapped ``.npy`` file, and feed it to

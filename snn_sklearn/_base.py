@@ -84,7 +84,8 @@ def torch_threads(n_threads):
     n_threads : int or None
         Thread count; ``None`` shares the process's torch setting (which
         honours ``OMP_NUM_THREADS``) equally among the blocks running at the
-        same time in other threads: alone, a block keeps the setting.
+        same time in other threads: alone, a block keeps the setting. A block
+        inside another in the same thread keeps the outer block's setting.
     """
     if getattr(_thread_state, "inside", False):
         yield
