@@ -6,6 +6,7 @@ torch network and a skorch :class:`~snn_sklearn.training.WeightedNet` around it,
 and trains it.
 """
 
+import threading
 import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
@@ -71,6 +72,14 @@ def resolve_device(device):
     return device
 
 
+# Fits and predictions running now in this process, one per thread: joblib's
+# threading backend or a dask worker with several threads runs them side by side,
+# and torch threads beyond the free cores slow such small networks down 10-100x.
+_running = {"calls": 0, "budget": None}
+_running_lock = threading.Lock()
+_thread_state = threading.local()
+
+
 @contextmanager
 def torch_threads(n_threads):
     """Let torch use ``n_threads`` CPU threads inside the block, then restore.
@@ -78,19 +87,37 @@ def torch_threads(n_threads):
     Parameters
     ----------
     n_threads : int or None
-        Thread count, capped at the number of CPUs; ``None`` leaves torch's
-        setting alone.
+        Thread count, capped at the number of CPUs; ``None`` shares the
+        process's torch setting (which honours ``OMP_NUM_THREADS``) equally
+        among the blocks running at the same time in other threads: alone, a
+        block keeps the setting. A block inside another in the same thread
+        keeps the outer block's setting.
     """
-    if n_threads is None:
+    if getattr(_thread_state, "inside", False):
         yield
         return
+    with _running_lock:
+        if _running["calls"] == 0:
+            _running["budget"] = torch.get_num_threads()
+        _running["calls"] += 1
+        budget, sharing = _running["budget"], _running["calls"]
+    # torch's setting is per thread once a thread has used it, and new threads
+    # start from the last value set anywhere.
     previous = torch.get_num_threads()
-    # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
-    torch.set_num_threads(min(n_threads, joblib.cpu_count()))
+    if n_threads is None:
+        torch.set_num_threads(max(1, budget // sharing))
+    else:
+        # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
+        torch.set_num_threads(min(n_threads, joblib.cpu_count()))
+    _thread_state.inside = True
     try:
         yield
     finally:
-        torch.set_num_threads(previous)
+        _thread_state.inside = False
+        with _running_lock:
+            _running["calls"] -= 1
+            last = _running["calls"] == 0
+            torch.set_num_threads(budget if last else previous)
 
 
 class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):

@@ -124,11 +124,14 @@ TRAINING_PARAMETERS = """\
         CPU threads torch may use inside ``fit``, ``partial_fit`` and the
         prediction methods, at most the number of CPUs; the previous setting is
         restored afterwards.
-        ``None`` keeps torch's setting, which honours ``OMP_NUM_THREADS`` and the
-        limits joblib sets in its worker processes. Set it where several fits
-        share the cores without such limits (dask or Ray workers, threads): on
-        these small networks, more threads than free cores slow training down
-        10-100x.
+        ``None`` takes what the environment allows: torch's setting, which
+        honours ``OMP_NUM_THREADS`` (joblib's worker processes set it to
+        ``cores // n_jobs``, dask's nanny workers to 1),
+        shared equally among the fits and predictions running at the same time
+        in other threads of the process (joblib's threading backend, dask
+        workers with ``processes=False``). On these small networks, more
+        threads than free cores slow training down 10-100x; see
+        ``docs/scaling.md``.
 """
 
 FITTED_ATTRIBUTES = """\

@@ -1,10 +1,13 @@
 """``n_threads`` bounds torch's CPU threads inside fit and predict, then restores them."""
 
+import threading
+
 import numpy as np
 import pytest
 import torch
 
 from snn_sklearn import SpikingClassifier
+from snn_sklearn._base import torch_threads
 
 
 @pytest.fixture
@@ -54,3 +57,49 @@ def test_zero_threads_is_refused_naming_the_parameter(data):
     X, y = data
     with pytest.raises(ValueError, match="n_threads"):
         SpikingClassifier(n_threads=0).fit(X, y)
+
+
+def test_default_shares_the_threads_with_a_fit_running_in_another_thread(
+    data, thread_counts_seen_by_the_network
+):
+    X, y = data
+    inside, done = threading.Event(), threading.Event()
+
+    def other_fit():
+        with torch_threads(None):
+            inside.set()
+            done.wait(timeout=30)
+
+    torch.set_num_threads(2)
+    other = threading.Thread(target=other_fit)
+    try:
+        other.start()
+        inside.wait(timeout=30)
+        SpikingClassifier((8,), n_steps=2, max_iter=2).fit(X, y)
+        assert set(thread_counts_seen_by_the_network) == {1}
+    finally:
+        done.set()
+        other.join()
+        torch.set_num_threads(1)
+
+
+def test_threads_started_after_concurrent_fits_get_the_full_setting_back(data):
+    X, y = data
+    torch.set_num_threads(2)
+    try:
+        fits = [
+            threading.Thread(target=SpikingClassifier((8,), n_steps=2, max_iter=3).fit, args=(X, y))
+            for _ in range(2)
+        ]
+        for fit in fits:
+            fit.start()
+        for fit in fits:
+            fit.join()
+        seen = []
+        fresh = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
+        fresh.start()
+        fresh.join()
+        assert seen == [2]
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
