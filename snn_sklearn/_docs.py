@@ -70,7 +70,7 @@ def alpha_parameter(default):
 """
 
 
-TRAINING_PARAMETERS = """\
+_FIT_PARAMETERS = """\
 
     batch_size : int or "auto", default="auto"
         Samples per gradient step; ``"auto"`` is ``min(200, n_samples)``.
@@ -81,12 +81,23 @@ TRAINING_PARAMETERS = """\
     max_iter : int, default=200
         Maximum number of epochs.
 
-    tol : float, default=1e-4
-        Minimum improvement of the training loss (or of the validation score
-        when ``early_stopping=True``) that counts as progress.
+"""
 
+
+def tol_parameter(default):
+    """The ``tol`` entry of a Parameters section, with its ``default``."""
+    return f"""\
+    tol : float, default={default:g}
+        Minimum improvement of the training loss (or of the validation score
+        when ``early_stopping=True``) over its best value so far that counts
+        as progress, as in :class:`~sklearn.neural_network.MLPClassifier`.
+
+"""
+
+
+_STOPPING_PARAMETERS = """\
     n_iter_no_change : int, default=10
-        Stop after this many epochs without progress of at least ``tol``.
+        Stop after this many epochs in a row without progress.
 
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data (stratified for
@@ -133,6 +144,12 @@ TRAINING_PARAMETERS = """\
         threads than free cores slow training down 10-100x; see
         ``docs/scaling.md``.
 """
+
+
+def training_parameters(tol):
+    """The training entries of a Parameters section, with the ``tol`` default."""
+    return _FIT_PARAMETERS + tol_parameter(tol) + _STOPPING_PARAMETERS
+
 
 FITTED_ATTRIBUTES = """\
     n_features_in_ : int

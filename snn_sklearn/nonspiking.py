@@ -7,6 +7,7 @@ from .networks import DenseNetwork
 # L2 strengths measured best on benchmarks/accuracy.py (median over 5 seeds).
 CLASSIFIER_ALPHA = 1e-3
 REGRESSOR_ALPHA = 0.1
+TOL = 1e-4
 
 
 class _DenseNetworkMixin:
@@ -28,7 +29,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
     hidden_layer_sizes : int or tuple of int, default=(128, 128)
         Width of each hidden ReLU layer.
 
-{_docs.alpha_parameter(CLASSIFIER_ALPHA)}{_docs.TRAINING_PARAMETERS}
+{_docs.alpha_parameter(CLASSIFIER_ALPHA)}{_docs.training_parameters(TOL)}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -56,7 +57,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
         batch_size="auto",
         learning_rate_init=2e-3,
         max_iter=200,
-        tol=1e-4,
+        tol=TOL,
         n_iter_no_change=10,
         early_stopping=False,
         validation_fraction=0.1,
@@ -95,7 +96,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
     hidden_layer_sizes : int or tuple of int, default=(128, 128)
         Width of each hidden ReLU layer.
 
-{_docs.alpha_parameter(REGRESSOR_ALPHA)}{_docs.TRAINING_PARAMETERS}
+{_docs.alpha_parameter(REGRESSOR_ALPHA)}{_docs.training_parameters(TOL)}
     Attributes
     ----------
 {_docs.FITTED_ATTRIBUTES}
@@ -123,7 +124,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
         batch_size="auto",
         learning_rate_init=2e-3,
         max_iter=200,
-        tol=1e-4,
+        tol=TOL,
         n_iter_no_change=10,
         early_stopping=False,
         validation_fraction=0.1,

@@ -5,6 +5,7 @@ module-level class, so a fitted estimator pickles.
 """
 
 import sys
+from copy import deepcopy
 
 import torch
 from skorch import NeuralNet
@@ -139,17 +140,44 @@ class ValidationScore(Callback):
 
 
 class StopWhenStalled(EarlyStopping):
-    """skorch's ``EarlyStopping`` that waits while its monitor is absent.
+    """Stop when the monitor has not beaten its best value by ``threshold`` for a while.
 
-    ``partial_fit`` trains without validation data, so a monitor such as
-    ``valid_score`` is missing from the history; skorch's callback would raise
-    ``KeyError`` there.
+    The rule of :class:`~sklearn.neural_network.MLPClassifier`: an epoch makes
+    progress when its value beats the best value seen so far by at least
+    ``threshold``; training stops after ``patience`` epochs in a row without
+    progress. skorch's ``EarlyStopping`` instead compares with the last value
+    that made progress, so a slow creep of records smaller than ``threshold``
+    (the noise of a minibatch epoch loss) keeps resetting its count. With
+    ``load_best``, the weights of the best epoch are kept, as in MLP.
+
+    While the monitor is absent from the history (``partial_fit`` records no
+    ``valid_score``), epochs are not counted.
     """
 
+    def on_train_begin(self, net, **kwargs):
+        """Forget the previous run's best value and count."""
+        super().on_train_begin(net, **kwargs)
+        self.best_score_ = self.dynamic_threshold_
+
     def on_epoch_end(self, net, **kwargs):
-        """Count a miss or an improvement, if the monitor was recorded."""
-        if self.monitor in net.history[-1]:
-            super().on_epoch_end(net, **kwargs)
+        """Count a miss or a progress; keep the best value (and weights); stop if stalled."""
+        if self.monitor not in net.history[-1]:
+            return
+        score = net.history[-1, self.monitor]
+        self.misses_ = 0 if self._is_score_improved(score) else self.misses_ + 1
+        if score < self.best_score_ if self.lower_is_better else score > self.best_score_:
+            self.best_score_ = score
+            self.dynamic_threshold_ = self._calc_new_threshold(score)
+            self.best_epoch_ = net.history[-1, "epoch"]
+            if self.load_best:
+                self.best_model_weights_ = deepcopy(net.module_.state_dict())
+        if self.misses_ == self.patience:
+            self._sink(
+                f"Stopping since {self.monitor} has not improved in the last "
+                f"{self.patience} epochs.",
+                verbose=net.verbose,
+            )
+            raise KeyboardInterrupt
 
     @property
     def stopped(self):
