@@ -362,6 +362,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     def _record_history(self, incremental):
         history = self.net_.history
         callbacks = dict(self.net_.callbacks_)
+        stalled = callbacks["stall"].stopped
         # A Ctrl-C or a divergence can leave an unfinished epoch without a loss.
         finished = [row for row in history if "train_loss" in row]
         self.history_ = history
@@ -384,7 +385,15 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        elif not incremental and not callbacks["stall"].stopped:
+        elif not stalled and len(finished) < (1 if incremental else self.max_iter):
+            # skorch ends training quietly on Ctrl-C; say so rather than pass it for a finish.
+            warnings.warn(
+                f"{type(self).__name__}: training was interrupted (KeyboardInterrupt) after "
+                f"{self.n_iter_} complete epochs; the model keeps the weights it had then.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        elif not stalled and not incremental:
             warnings.warn(
                 f"{type(self).__name__}: maximum iterations ({self.max_iter}) reached and the "
                 "optimization hasn't converged yet.",

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from snn_sklearn import NonSpikingRegressor
+from snn_sklearn import NonSpikingRegressor, SpikingClassifier
+from snn_sklearn.training import WeightedNet
 
 
 def test_non_finite_loss_warns_and_keeps_the_last_finite_weights():
@@ -15,3 +16,26 @@ def test_non_finite_loss_warns_and_keeps_the_last_finite_weights():
         model.fit(X * 1e300, y)
     assert np.isfinite(model.predict(X)).all()
     assert all(np.isfinite(model.loss_curve_))
+
+
+@pytest.mark.parametrize("Estimator", [SpikingClassifier, NonSpikingRegressor])
+def test_keyboard_interrupt_in_fit_keeps_a_usable_model_and_warns(Estimator, monkeypatch):
+    """skorch ends training quietly on Ctrl-C; the estimator keeps the epochs done and says so."""
+    X = np.random.RandomState(0).randn(60, 3)
+    y = (X[:, 0] > 0).astype(int)
+    steps = {"count": 0}
+    train_step = WeightedNet.train_step
+
+    def interrupted_step(self, *args, **kwargs):
+        steps["count"] += 1
+        if steps["count"] == 4:
+            raise KeyboardInterrupt
+        return train_step(self, *args, **kwargs)
+
+    monkeypatch.setattr(WeightedNet, "train_step", interrupted_step)
+    model = Estimator(batch_size=20, max_iter=50, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="interrupted"):
+        model.fit(X, y)
+    assert model.n_iter_ == 1
+    assert len(model.loss_curve_) == 1
+    assert np.isfinite(model.predict(X)).all()
