@@ -14,6 +14,8 @@ Every number is a ratio measured side by side in this process.
    its network, 64 steps, 100 full-batch Adam epochs), if ``pynmsnn`` is installed
    (``pip install --no-deps pynmsnn``).
 4. Achieved GFLOP/s of the training step against ``torch.mm`` on the same shapes.
+5. Where a CUDA device exists: training throughput at batch 4096 of
+   ``SpikingClassifier(device="cuda")`` against the snntorch loop on the same card.
 
 Run ``python benchmarks/speed.py`` (``--epochs``, ``--repeats`` to change the work).
 """
@@ -35,6 +37,7 @@ from snn_sklearn import SpikingClassifier
 HIDDEN = 128
 N_STEPS = 16
 BATCH = 64
+GPU_BATCH = 4096
 LEARNING_RATE = 2e-3
 WEIGHT_DECAY = 1e-4
 
@@ -111,28 +114,30 @@ def snntorch_network(n_features, n_classes):
     return Network()
 
 
-def snntorch_fit(X, y, epochs, use_dataloader):
+def snntorch_fit(X, y, epochs, use_dataloader, batch=BATCH, device="cpu"):
     """Train the snntorch network; returns the trained network."""
     torch.manual_seed(0)
-    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y).long()
-    network = snntorch_network(X.shape[1], int(y.max()) + 1)
+    X_t, y_t = torch.from_numpy(X).to(device), torch.from_numpy(y).long().to(device)
+    network = snntorch_network(X.shape[1], int(y.max()) + 1).to(device)
     optimizer = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
     dataset = torch.utils.data.TensorDataset(X_t, y_t)
-    loader = torch.utils.data.DataLoader(dataset, batch_size=BATCH, shuffle=True)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=batch, shuffle=True)
     for _ in range(epochs):
         if use_dataloader:
             batches = loader
         else:
-            order = torch.randperm(len(X_t))
+            order = torch.randperm(len(X_t), device=device)
             batches = (
-                (X_t[order[i : i + BATCH]], y_t[order[i : i + BATCH]])
-                for i in range(0, len(X_t), BATCH)
+                (X_t[order[i : i + batch]], y_t[order[i : i + batch]])
+                for i in range(0, len(X_t), batch)
             )
         for xb, yb in batches:
             optimizer.zero_grad()
             loss = torch.nn.functional.cross_entropy(network(xb), yb)
             loss.backward()
             optimizer.step()
+    if device == "cuda":
+        torch.cuda.synchronize()
     return network
 
 
@@ -251,6 +256,38 @@ def section_flops(data, repeats):
     )
 
 
+def section_gpu(data, epochs, repeats):
+    if not torch.cuda.is_available():
+        print("\n5. GPU throughput skipped: no CUDA device")
+        return
+    X_train, X_test, y_train, y_test = data
+    # Digits tiled to 64 x 4096 rows, so that an epoch is 64 batches of 4096.
+    copies = -(-64 * GPU_BATCH // len(X_train))
+    X_big, y_big = np.tile(X_train, (copies, 1)), np.tile(y_train, copies)
+    ours = our_estimator(epochs).set_params(batch_size=GPU_BATCH, device="cuda")
+    ours.fit(X_big[:GPU_BATCH], y_big[:GPU_BATCH])
+    snntorch_fit(X_big[:GPU_BATCH], y_big[:GPU_BATCH], 1, False, GPU_BATCH, "cuda")
+    ours_time, ours = timed(lambda: ours.fit(X_big, y_big), repeats)
+    loop_time, loop_net = timed(
+        lambda: snntorch_fit(X_big, y_big, epochs, False, GPU_BATCH, "cuda"), repeats
+    )
+    rows = epochs * len(X_big)
+    print(
+        f"\n5. {torch.cuda.get_device_name()}: fit, batch {GPU_BATCH}, {len(X_big)} rows, "
+        f"{epochs} epochs (median of {repeats})"
+    )
+    print(f"{'implementation':<42}{'test accuracy':>14}{'rows / s':>12}{'time / ours':>13}")
+    print(
+        f"{'SpikingClassifier.fit, device=cuda':<42}{ours.score(X_test, y_test):>14.4f}"
+        f"{rows / ours_time:>12.0f}{1.0:>12.2f}x"
+    )
+    loop_accuracy = accuracy(loop_net.cpu(), X_test, y_test)
+    print(
+        f"{'snntorch loop, tensor slices, cuda':<42}{loop_accuracy:>14.4f}"
+        f"{rows / loop_time:>12.0f}{loop_time / ours_time:>12.2f}x"
+    )
+
+
 def main(argv=None):
     """Run the benchmark and print its tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -266,6 +303,7 @@ def main(argv=None):
     section_predict(data, estimator, args.repeats * 5)
     section_seed(data, 1)
     section_flops(data, args.repeats)
+    section_gpu(data, args.epochs, args.repeats)
 
 
 if __name__ == "__main__":
