@@ -54,8 +54,8 @@ SPIKE_PENALTY_PARAMETER = r"""    spike_penalty : float, default=0.0
         ``n_steps`` steps; its gradient flows through the surrogate.
         ``loss_curve_`` includes the penalty. ``0`` turns it off (the rate is
         not even computed). On ``benchmarks/energy_tradeoff.py``, ``1.0`` made
-        the hidden neurons spike 5-6 times less and cut the estimated energy
-        per prediction by 43-46 % at under half a point of accuracy, in about
+        the hidden neurons spike about 4 times less and cut the estimated
+        energy per prediction by 40-50 % within a point of accuracy, in up to
         twice as many epochs; useful values lie between 0.1 and 10.
 """
 
