@@ -20,6 +20,7 @@ in :mod:`snn_sklearn._tabular`.
 import argparse
 import contextlib
 import csv
+import os
 import sys
 import time
 import warnings
@@ -91,12 +92,19 @@ def main(argv=None):
     -------
     status : int
         0 on success, 2 when the command failed (after a one-line message on
-        standard error), 130 when interrupted. Bad arguments exit with status 2
-        through argparse.
+        standard error), 130 when interrupted, 141 when the reader of standard
+        output went away (``snn-sklearn predict ... | head``), silently. Bad
+        arguments exit with status 2 through argparse.
     """
     args = _parser().parse_args(argv)
     try:
         return args.command(args)
+    except BrokenPipeError:
+        # As a shell tool killed by SIGPIPE; later output (Python's flush at
+        # exit) goes nowhere instead of failing again.
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -582,11 +590,12 @@ def _fit(args):
     table = args.out / "comparison.csv"
     results.to_csv(table)
     print(f"\nComparison written to {table}")
-    for path in _save_models(models, args, task):
+    saved = _save_models(models, args, task)
+    for path in saved:
         print(f"Model written to {path}")
     for plot in _save_fit_plots(results, models, args.out):
         print(f"Plot written to {plot}")
-    print(f"Predict with: {PROG} predict {path} DATA.csv")
+    print(f"Predict with: {PROG} predict {saved[0]} DATA.csv")
     return 0
 
 

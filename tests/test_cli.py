@@ -441,6 +441,29 @@ def test_predict_writes_to_standard_output_without_out(classification, tmp_path)
     assert len(stdout.splitlines()) == 4
 
 
+class _ClosedPipe(io.StringIO):
+    """Standard output whose reader has gone away, as in ``snn-sklearn predict ... | head``."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_predict_into_a_closed_pipe_exits_141_without_a_message(
+    classification, tmp_path, monkeypatch, capsys
+):
+    *_, out = classification
+    data = _write(_table(n_rows=3, seed=1), tmp_path / "new.csv")
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    status = cli.main(["predict", str(out / "spiking.skops"), str(data)])
+    assert status == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_fit_suggests_predicting_with_the_first_saved_model(classification):
+    _, stdout, _, out = classification
+    assert f"Predict with: snn-sklearn predict {out / 'spiking.skops'} DATA.csv" in stdout
+
+
 def test_a_pickled_model_predicts_only_with_allow_pickle(tmp_path):
     data = _write(_table(), tmp_path / "table.csv")
     out = tmp_path / "models"
