@@ -38,7 +38,6 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import PREDICT_CHUNK_ROWS, torch_threads
-from .encoders import LatencyEncoder, RateEncoder
 from .spiking import SpikingClassifier, SpikingRegressor
 
 __all__ = ["E_AC", "E_MAC", "activity_report", "record"]
@@ -48,9 +47,6 @@ __all__ = ["E_AC", "E_MAC", "activity_report", "record"]
 E_MAC = 4.6e-12
 #: Energy of one 32-bit floating-point accumulate (add) at 45 nm, in joules (ibid.).
 E_AC = 0.9e-12
-
-# Encoders whose output is binary spikes; the others emit real-valued currents.
-_SPIKE_ENCODERS = (RateEncoder, LatencyEncoder)
 
 
 def record(estimator, X):
@@ -251,7 +247,7 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
     rows = []
     for index, (tally, weight) in enumerate(zip(tallies, weights, strict=True)):
         fan_out, fan_in = weight.shape
-        input_is_spikes = index > 0 or isinstance(module.encoder, _SPIKE_ENCODERS)
+        input_is_spikes = index > 0 or module.encoder.emits_spikes
         evaluations = 1 if index == 0 and static_input else n_steps
         effective = tally.effective_ops / n_samples
         ann_fan_in = estimator.n_features_in_ if index == 0 else fan_in
@@ -347,9 +343,8 @@ def _simulate(estimator, X):
     for start in range(0, len(X), PREDICT_CHUNK_ROWS):
         with torch.no_grad(), torch_threads(estimator.n_threads):
             x = estimator._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
-            # The encoder is deterministic at inference, so this is the input record sees.
-            signal = module.encoder(x, module.n_steps)
-            layers = module.record(x)
+            signal = module.encode(x)
+            layers = module.record(x, signal)
         yield signal, layers
 
 

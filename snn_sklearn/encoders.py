@@ -5,6 +5,12 @@ Every encoder maps a batch ``x`` of shape ``(batch, n_features)`` either to a
 first layer's current is computed once), or to a *temporal* tensor
 ``(n_steps, batch, n_inputs)``.
 
+Each encoder class says what it is through class attributes: ``name`` (its
+name in :data:`ENCODERS`), ``stochastic`` (whether it draws random numbers) and
+``emits_spikes`` (whether its output is binary spikes rather than real-valued
+currents, which decides how :mod:`snn_sklearn.activity` counts the first layer's
+operations).
+
 Stochastic encoders draw from the ``generator`` they are given while training.
 At inference they draw from a hash of each row's values and the time step, so a
 prediction is reproducible and does not depend on the other rows of the batch or
@@ -19,6 +25,8 @@ class DirectEncoder(nn.Module):
     """Direct current injection: the features themselves, at every step."""
 
     stochastic = False
+    name = "direct"
+    emits_spikes = False
 
     def n_inputs(self, n_features):
         """Number of input channels for ``n_features`` features."""
@@ -38,6 +46,8 @@ class RateEncoder(nn.Module):
     """
 
     stochastic = True
+    name = "rate"
+    emits_spikes = True
 
     def n_inputs(self, n_features):
         """Number of input channels for ``n_features`` features."""
@@ -57,6 +67,8 @@ class NoisyEncoder(nn.Module):
     """
 
     stochastic = True
+    name = "noisy"
+    emits_spikes = False
 
     def n_inputs(self, n_features):
         """Number of input channels for ``n_features`` features."""
@@ -76,6 +88,8 @@ class LatencyEncoder(nn.Module):
     """
 
     stochastic = False
+    name = "latency"
+    emits_spikes = True
 
     def n_inputs(self, n_features):
         """Number of input channels for ``n_features`` features."""
@@ -103,6 +117,8 @@ class PopulationEncoder(nn.Module):
     """
 
     stochastic = False
+    name = "population"
+    emits_spikes = False
 
     def __init__(self, n_fields=8):
         super().__init__()
@@ -122,11 +138,8 @@ class PopulationEncoder(nn.Module):
 
 
 _ENCODER_CLASSES = {
-    "direct": DirectEncoder,
-    "rate": RateEncoder,
-    "noisy": NoisyEncoder,
-    "latency": LatencyEncoder,
-    "population": PopulationEncoder,
+    cls.name: cls
+    for cls in (DirectEncoder, RateEncoder, NoisyEncoder, LatencyEncoder, PopulationEncoder)
 }
 ENCODERS = tuple(_ENCODER_CLASSES)
 

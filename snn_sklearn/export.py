@@ -51,7 +51,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
 from ._base import torch_threads
-from .encoders import ENCODERS, make_encoder
+from ._state import to_numpy
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .readouts import SpikeCountReadout
 from .spiking import SpikingClassifier, SpikingRegressor
@@ -253,7 +253,7 @@ def graph_input(estimator, X):
     X = estimator._validate_for_predict(X)
     module, device = estimator._inference_module()
     with torch.no_grad(), torch_threads(estimator.n_threads):
-        signal = module.encoder(estimator._tensor(X, device), module.n_steps)
+        signal = module.encode(estimator._tensor(X, device))
     if signal.dim() == 2:
         signal = signal.expand(module.n_steps, *signal.shape)
     return signal.transpose(0, 1).cpu().numpy().copy()
@@ -289,18 +289,15 @@ def _check_exportable(estimator, caller):
     check_is_fitted(estimator)
 
 
-def _numpy(tensor):
-    return tensor.detach().cpu().numpy().copy()
-
-
 def _affine(nir, linear):
-    return nir.Affine(weight=_numpy(linear.weight), bias=_numpy(linear.bias))
+    return nir.Affine(weight=to_numpy(linear.weight), bias=to_numpy(linear.bias))
 
 
 def _spiking_node(nir, neurons, dt, layer):
     """``LIF`` node of a layer, or ``IF`` if no neuron leaks; as :class:`LIF` clamps them."""
-    beta = _numpy(neurons.beta.clamp(0.0, 1.0)).astype(np.float64)
-    threshold = _numpy(neurons.threshold.clamp_min(1e-3)).astype(np.float64)
+    beta, threshold = (
+        to_numpy(value).astype(np.float64) for value in neurons.effective_parameters()
+    )
     zeros = np.zeros_like(beta)
     if (beta == 1.0).all():
         return nir.IF(r=np.full_like(beta, 1.0 / dt), v_threshold=threshold, v_reset=zeros)
@@ -324,11 +321,10 @@ def _integrator_node(nir, beta, size, dt):
 
 def _fitted_settings(module):
     """``n_steps``, ``encoder``, ``reset`` and ``readout`` of a fitted network."""
-    encoders = {type(make_encoder(name)): name for name in ENCODERS}
     readout = module.readout
     return {
         "n_steps": int(module.n_steps),
-        "encoder": encoders[type(module.encoder)],
+        "encoder": module.encoder.name,
         "reset": module.neurons[0].reset,
         "readout": "spike_count" if isinstance(readout, SpikeCountReadout) else readout.reduction,
     }

@@ -90,7 +90,7 @@ class SpikingNetwork(nn.Module):
 
     def forward(self, x):
         """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``."""
-        layers = self._hidden_layers(x, keep_potentials=False)
+        layers = self._hidden_layers(self.encode(x), keep_potentials=False)
         if self.training and self.spike_penalty > 0:
             hidden_spikes = [spikes for spikes, _ in layers]
             self.sample_penalty = self.spike_penalty * hidden_firing_rate(hidden_spikes)
@@ -98,12 +98,22 @@ class SpikingNetwork(nn.Module):
         *_, (spikes, _) = layers
         return self.readout(spikes)
 
-    def record(self, x):
+    def encode(self, x):
+        """The encoder's output for features ``(batch, n_features)``: the first layer's input.
+
+        It is ``(batch, n_features)`` for a static code, ``(n_steps, batch, n_inputs)``
+        otherwise; stochastic encoders draw from ``noise_generator`` in training.
+        """
+        return self.encoder(x, self.n_steps, self.noise_generator if self.training else None)
+
+    def record(self, x, signal=None):
         """Spikes and membrane potentials of every layer, for one batch.
 
         Parameters
         ----------
         x : torch.Tensor of shape (batch, n_features)
+        signal : torch.Tensor, default=None
+            ``encode(x)``, if the caller has it already.
 
         Returns
         -------
@@ -112,17 +122,11 @@ class SpikingNetwork(nn.Module):
             the last pair is the readout's ``(None, membrane)``, or its spikes
             and membrane for the spike-count readout.
         """
-        layers = list(self._hidden_layers(x, keep_potentials=True))
-        last_spikes = layers[-1][0]
-        membrane = self.readout.membrane(last_spikes)
-        out_spikes = None
-        if isinstance(self.readout, SpikeCountReadout):
-            out_spikes = (membrane > self.readout.neurons.threshold).to(membrane.dtype)
-        return [*layers, (out_spikes, membrane)]
+        signal = self.encode(x) if signal is None else signal
+        layers = list(self._hidden_layers(signal, keep_potentials=True))
+        return [*layers, self.readout.record(layers[-1][0])]
 
-    def _hidden_layers(self, x, keep_potentials):
-        generator = self.noise_generator if self.training else None
-        signal = self.encoder(x, self.n_steps, generator)
+    def _hidden_layers(self, signal, keep_potentials):
         for linear, neurons in zip(self.linears, self.neurons, strict=True):
             spikes, potentials = neurons(linear(signal), self.n_steps, keep_potentials)
             yield spikes, potentials

@@ -206,6 +206,17 @@ class LIF(nn.Module):
         _register(self, "beta", torch.full((size,), float(beta)), learn_beta)
         _register(self, "threshold", torch.full((size,), float(threshold)), learn_threshold)
 
+    def effective_parameters(self):
+        """``beta`` clamped to [0, 1] and ``threshold`` to at least ``MIN_THRESHOLD``, as used.
+
+        Learned values can leave these ranges; the layer computes with the clamped ones.
+
+        Returns
+        -------
+        beta, threshold : torch.Tensor of shape (size,)
+        """
+        return self.beta.clamp(0.0, 1.0), self.threshold.clamp_min(MIN_THRESHOLD)
+
     def forward(self, current, n_steps, keep_potentials=True):
         """Run the layer over ``n_steps`` steps.
 
@@ -226,8 +237,7 @@ class LIF(nn.Module):
         potentials : torch.Tensor of shape (n_steps, batch, size) or None
             Membrane potentials before reset (not differentiable).
         """
-        beta = self.beta.clamp(0.0, 1.0)
-        threshold = self.threshold.clamp_min(MIN_THRESHOLD)
+        beta, threshold = self.effective_parameters()
         subtract_reset = self.reset == "subtract"
         if not torch.is_grad_enabled() or not (
             current.requires_grad or beta.requires_grad or threshold.requires_grad

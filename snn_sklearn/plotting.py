@@ -409,5 +409,5 @@ def _threshold(estimator, index, neuron):
         lif = getattr(module.readout, "neurons", None)
         if lif is None:
             return None
-    # As LIF.forward: a learned threshold is clamped away from zero.
-    return float(lif.threshold.detach().clamp_min(1e-3)[neuron])
+    _, threshold = lif.effective_parameters()
+    return float(threshold[neuron])

@@ -79,6 +79,10 @@ class MembraneReadout(nn.Module):
         decay = decay_matrix(self.beta, spikes.shape[0], spikes)
         return torch.tensordot(decay, currents, dims=1)
 
+    def record(self, spikes):
+        """``(None, membrane)``: the integrator does not spike."""
+        return None, self.membrane(spikes)
+
 
 class SpikeCountReadout(nn.Module):
     """Output neurons that spike; the output is their spike count.
@@ -115,7 +119,6 @@ class SpikeCountReadout(nn.Module):
         out_spikes, _ = self.neurons(self.linear(spikes), spikes.shape[0])
         return out_spikes.sum(0)
 
-    def membrane(self, spikes):
-        """Membrane potential of the output neurons, ``(n_steps, batch, out)``."""
-        _, potentials = self.neurons(self.linear(spikes), spikes.shape[0])
-        return potentials
+    def record(self, spikes):
+        """Spikes and membrane potentials of the output neurons, each ``(n_steps, batch, out)``."""
+        return self.neurons(self.linear(spikes), spikes.shape[0])

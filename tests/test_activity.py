@@ -74,6 +74,19 @@ def test_record_gives_output_spikes_for_the_spike_count_readout():
     assert output["spikes"].shape == output["membrane"].shape == (N_SAMPLES, 5, 2)
 
 
+def test_recorded_output_spikes_are_the_ones_the_spike_count_readout_counts():
+    """A learned output threshold below MIN_THRESHOLD fires at the clamped value, as counted."""
+    X = data()[0]
+    estimator = fitted(SpikingClassifier, readout="spike_count", learn_threshold=True)
+    module = estimator.net_.module_
+    with torch.no_grad():
+        module.readout.neurons.threshold.fill_(-5.0)
+        counts = module(torch.as_tensor(X)).numpy()
+    recorded = record(estimator, X)[-1]["spikes"].sum(1)
+    assert counts.sum() > 0
+    np.testing.assert_array_equal(recorded, counts)
+
+
 def test_recorded_spikes_are_binary():
     X = np.random.default_rng(1).normal(size=(N_SAMPLES, N_FEATURES)) * 3
     est = fitted(SpikingClassifier, X=X, encoder="rate", threshold=0.3, readout="spike_count")
