@@ -19,13 +19,12 @@ class _LIFRecurrence(torch.autograd.Function):
     """Membrane recurrence of a LIF layer; see :class:`LIF` for the equations."""
 
     @staticmethod
-    def forward(ctx, current, beta, threshold, n_steps, subtract_reset, surrogate, shared_beta):
+    def forward(ctx, current, beta, threshold, n_steps, subtract_reset, surrogate):
         spikes, potentials = simulate(current, beta, threshold, n_steps, subtract_reset, True)
         ctx.save_for_backward(potentials, beta, threshold)
         ctx.static = current.dim() == 2
         ctx.subtract_reset = subtract_reset
         ctx.surrogate = surrogate
-        ctx.shared_beta = shared_beta
         ctx.mark_non_differentiable(potentials)
         return spikes, potentials
 
@@ -37,7 +36,7 @@ class _LIFRecurrence(torch.autograd.Function):
             spikes = (potentials > threshold).to(potentials.dtype)
         # Gradient reaching each pre-reset potential through its own spike.
         direct = ctx.surrogate.derivative_(potentials - threshold).mul_(grad_spikes)
-        grad_potentials = _adjoint(direct, spikes, beta, ctx.shared_beta, ctx.subtract_reset)
+        grad_potentials = _adjoint(direct, spikes, beta, ctx.subtract_reset)
         grad_current = grad_potentials.sum(0) if ctx.static else grad_potentials
         grad_beta = grad_threshold = None
         if ctx.needs_input_grad[1]:
@@ -49,24 +48,20 @@ class _LIFRecurrence(torch.autograd.Function):
             if ctx.subtract_reset:
                 into_state = torch.cat([grad_potentials[1:], torch.zeros_like(grad_potentials[:1])])
                 grad_threshold -= (beta * into_state * spikes).sum((0, 1))
-        return grad_current, grad_beta, grad_threshold, None, None, None, None
+        return grad_current, grad_beta, grad_threshold, None, None, None
 
 
-def _adjoint(direct, spikes, beta, shared_beta, subtract_reset):
+def _adjoint(direct, spikes, beta, subtract_reset):
     """Back-propagate through the membrane recurrence, last step first.
 
     ``g_t = direct_t + beta * keep_t * g_{t+1}``, where ``keep_t`` is 1 for the
     subtract reset and ``1 - s_t`` for the zero reset; one fused op per step.
     """
+    decay = [beta] * len(direct) if subtract_reset else beta * (1.0 - spikes)
     grad_potentials = torch.empty_like(direct)
     carried = torch.zeros_like(direct[0])
     for t in range(len(direct) - 1, -1, -1):
-        if not subtract_reset:
-            carried = carried * (1.0 - spikes[t])
-        if shared_beta is None:
-            carried = torch.addcmul(direct[t], beta, carried, out=grad_potentials[t])
-        else:
-            carried = torch.add(direct[t], carried, alpha=shared_beta, out=grad_potentials[t])
+        carried = torch.addcmul(direct[t], decay[t], carried, out=grad_potentials[t])
     return grad_potentials
 
 
@@ -202,7 +197,6 @@ class LIF(nn.Module):
         super().__init__()
         self.reset = reset
         self.surrogate = surrogate
-        self.shared_beta = None if learn_beta else float(beta)
         _register(self, "beta", torch.full((size,), float(beta)), learn_beta)
         _register(self, "threshold", torch.full((size,), float(threshold)), learn_threshold)
 
@@ -250,7 +244,6 @@ class LIF(nn.Module):
             n_steps,
             subtract_reset,
             self.surrogate,
-            self.shared_beta,
         )
 
 

@@ -51,7 +51,7 @@ def test_fused_gradients_match_autograd_through_plain_loop(surrogate, reset, sta
         )
     )
     for got, expected in zip(fused, plain, strict=True):
-        torch.testing.assert_close(got, expected)
+        torch.testing.assert_close(got, expected, rtol=1e-12, atol=1e-12)
 
 
 def test_membrane_potential_follows_the_lif_equation_by_hand():
