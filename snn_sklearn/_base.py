@@ -321,12 +321,13 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         progress.verbose, progress.epochs = int(self.verbose), epochs
         module = net.module_
         module.noise_generator = self._noise_generator(device)
+        finished_before = _finished_epochs(net.history)
         try:
             net.partial_fit(train, None, epochs=epochs)
         finally:
             module.noise_generator = None
             net.train_split = None
-        self._record_history(incremental)
+        self._record_history(incremental, _finished_epochs(net.history) - finished_before)
 
     def _noise_generator(self, device):
         if device == "cpu":
@@ -359,11 +360,10 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             )
         return train_idx, valid_idx
 
-    def _record_history(self, incremental):
+    def _record_history(self, incremental, finished_now):
         history = self.net_.history
         callbacks = dict(self.net_.callbacks_)
         stalled = callbacks["stall"].stopped
-        # A Ctrl-C or a divergence can leave an unfinished epoch without a loss.
         finished = [row for row in history if "train_loss" in row]
         self.history_ = history
         self.n_iter_ = len(finished)
@@ -385,11 +385,12 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        elif not stalled and len(finished) < (1 if incremental else self.max_iter):
+        elif not stalled and finished_now < (1 if incremental else self.max_iter):
             # skorch ends training quietly on Ctrl-C; say so rather than pass it for a finish.
             warnings.warn(
                 f"{type(self).__name__}: training was interrupted (KeyboardInterrupt) after "
-                f"{self.n_iter_} complete epochs; the model keeps the weights it had then.",
+                f"{finished_now} complete epochs of this call; the model keeps the weights "
+                "it had then.",
                 ConvergenceWarning,
                 stacklevel=3,
             )
@@ -511,6 +512,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
 
 _TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
+
+
+def _finished_epochs(history):
+    # A Ctrl-C or a divergence can leave an unfinished epoch without a loss.
+    return sum("train_loss" in row for row in history)
 
 
 class IncompatibleVersionError(ValueError):

@@ -18,24 +18,54 @@ def test_non_finite_loss_warns_and_keeps_the_last_finite_weights():
     assert all(np.isfinite(model.loss_curve_))
 
 
-@pytest.mark.parametrize("Estimator", [SpikingClassifier, NonSpikingRegressor])
-def test_keyboard_interrupt_in_fit_keeps_a_usable_model_and_warns(Estimator, monkeypatch):
-    """skorch ends training quietly on Ctrl-C; the estimator keeps the epochs done and says so."""
-    X = np.random.RandomState(0).randn(60, 3)
-    y = (X[:, 0] > 0).astype(int)
+def _interrupt_at_step(monkeypatch, step):
+    """Make the ``step``-th training step from now raise KeyboardInterrupt, as Ctrl-C would."""
     steps = {"count": 0}
     train_step = WeightedNet.train_step
 
     def interrupted_step(self, *args, **kwargs):
         steps["count"] += 1
-        if steps["count"] == 4:
+        if steps["count"] == step:
             raise KeyboardInterrupt
         return train_step(self, *args, **kwargs)
 
     monkeypatch.setattr(WeightedNet, "train_step", interrupted_step)
+
+
+def _interrupt_data():
+    X = np.random.RandomState(0).randn(60, 3)
+    return X, (X[:, 0] > 0).astype(int)
+
+
+@pytest.mark.parametrize("Estimator", [SpikingClassifier, NonSpikingRegressor])
+def test_keyboard_interrupt_in_fit_keeps_a_usable_model_and_warns(Estimator, monkeypatch):
+    """skorch ends training quietly on Ctrl-C; the estimator keeps the epochs done and says so."""
+    X, y = _interrupt_data()
+    _interrupt_at_step(monkeypatch, 4)
     model = Estimator(batch_size=20, max_iter=50, random_state=0)
     with pytest.warns(ConvergenceWarning, match="interrupted"):
         model.fit(X, y)
     assert model.n_iter_ == 1
     assert len(model.loss_curve_) == 1
     assert np.isfinite(model.predict(X)).all()
+
+
+def test_keyboard_interrupt_in_a_warm_started_fit_warns_that_it_was_interrupted(monkeypatch):
+    X, y = _interrupt_data()
+    model = SpikingClassifier(batch_size=20, max_iter=3, warm_start=True, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="maximum iterations"):
+        model.fit(X, y)
+    _interrupt_at_step(monkeypatch, 2)
+    with pytest.warns(ConvergenceWarning, match="interrupted .* after 0 complete epochs"):
+        model.fit(X, y)
+    assert model.n_iter_ == 3
+    assert np.isfinite(model.predict(X)).all()
+
+
+def test_keyboard_interrupt_in_partial_fit_warns_that_it_was_interrupted(monkeypatch):
+    X, y = _interrupt_data()
+    model = SpikingClassifier(batch_size=20, random_state=0).partial_fit(X, y, classes=[0, 1])
+    _interrupt_at_step(monkeypatch, 2)
+    with pytest.warns(ConvergenceWarning, match="interrupted .* after 0 complete epochs"):
+        model.partial_fit(X, y)
+    assert model.n_iter_ == 1
