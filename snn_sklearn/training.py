@@ -188,8 +188,10 @@ class StopWhenStalled(EarlyStopping):
 class StopOnNonFiniteLoss(Callback):
     """Stop training when a batch loss is NaN or infinite, keeping the last good weights.
 
-    The weights at the start of each epoch are kept; a non-finite loss restores
-    them, drops the unfinished epoch from the history and ends training.
+    The weights and optimizer state at the start of each epoch are kept; a
+    non-finite loss restores them, drops the unfinished epoch from the history
+    and ends training, so a later warm start or ``partial_fit`` continues from
+    finite moments.
     """
 
     def on_train_begin(self, net, **kwargs):
@@ -197,13 +199,15 @@ class StopOnNonFiniteLoss(Callback):
         self.diverged_ = False
 
     def on_epoch_begin(self, net, **kwargs):
-        """Remember the weights this epoch starts from."""
-        self.snapshot_ = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
+        """Remember the weights and optimizer state this epoch starts from."""
+        self.snapshot_ = deepcopy(net.module_.state_dict())
+        self.optimizer_snapshot_ = deepcopy(net.optimizer_.state_dict())
 
     def on_batch_end(self, net, batch=None, training=False, **kwargs):
         """Restore the epoch's starting weights if the loss is not finite."""
         if training and not torch.isfinite(kwargs["loss"]).item():
             net.module_.load_state_dict(self.snapshot_)
+            net.optimizer_.load_state_dict(self.optimizer_snapshot_)
             net.history.pop()
             self.diverged_ = True
             raise KeyboardInterrupt

@@ -1,7 +1,10 @@
 """Training that diverges stops with a warning and keeps usable weights."""
 
+import copy
+
 import numpy as np
 import pytest
+import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from snn_sklearn import NonSpikingRegressor, SpikingClassifier
@@ -16,6 +19,23 @@ def test_non_finite_loss_warns_and_keeps_the_last_finite_weights():
         model.fit(X * 1e300, y)
     assert np.isfinite(model.predict(X)).all()
     assert all(np.isfinite(model.loss_curve_))
+
+
+def test_divergence_in_a_warm_start_keeps_the_optimizer_state_it_started_from():
+    X = np.random.RandomState(0).randn(100, 3)
+    y = X[:, 0]
+    model = NonSpikingRegressor(max_iter=3, warm_start=True, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="maximum iterations"):
+        model.fit(X, y)
+    before = copy.deepcopy(model.net_.optimizer_.state_dict()["state"])
+    model.set_params(learning_rate_init=1e9)
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        model.fit(X * 1e300, y)
+    after = model.net_.optimizer_.state_dict()["state"]
+    assert before.keys() == after.keys() and before
+    for key, moments in before.items():
+        for name, value in moments.items():
+            torch.testing.assert_close(after[key][name], value, rtol=0, atol=0)
 
 
 def _interrupt_at_step(monkeypatch, step):
