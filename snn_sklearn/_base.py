@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._scaling import power_of_two_scaled
 from ._state import load_net_state, net_state, to_numpy
 from .networks import initialize_weights
 from .training import (
@@ -207,8 +208,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         # Only relative weights matter (every use is a weighted mean). Scaling by a
         # power of two, exact in floating point, brings the largest into [0.5, 1):
         # sums can neither overflow nor vanish, and float32 holds any weight given.
-        exponent = np.frexp(sample_weight.max())[1]
-        sample_weight = np.ldexp(sample_weight, -exponent).astype(X.dtype)
+        sample_weight = power_of_two_scaled(sample_weight).astype(X.dtype)
         y = self._encode_targets(y, sample_weight, first_pass, classes)
         if first_pass:
             self._dtype = X.dtype

@@ -15,6 +15,8 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import get_scorer, make_scorer
 from sklearn.utils import check_array, check_consistent_length
 
+from ._scaling import power_of_two_scaled
+
 __all__ = [
     "classification_scorers",
     "pearson_r",
@@ -66,7 +68,7 @@ def _check_targets(y_true, y_pred, sample_weight, multioutput):
                 f"min={sample_weight.min()}, sum={sample_weight.sum()}."
             )
         # Both metrics are weighted means: the scale is free, and huge weights must not overflow.
-        sample_weight = _power_of_two_scaled(sample_weight)
+        sample_weight = power_of_two_scaled(sample_weight)
 
     if multioutput is None or isinstance(multioutput, str):
         if multioutput not in _MULTIOUTPUT_OPTIONS:
@@ -89,16 +91,6 @@ def _check_targets(y_true, y_pred, sample_weight, multioutput):
                 f"{multioutput!r}."
             )
     return y_true, y_pred, sample_weight, multioutput
-
-
-def _power_of_two_scaled(values, axis=None):
-    """``values`` times the power of two that brings their largest magnitude into [0.5, 1).
-
-    The scaling is exact in floating point; it keeps sums and squares of values near
-    either end of the float range finite and nonzero.
-    """
-    peak = np.abs(values).max(axis=axis)
-    return np.ldexp(values, -np.frexp(peak)[1])
 
 
 def _aggregate(output_values, multioutput):
@@ -172,8 +164,8 @@ def pearson_r(y_true, y_pred, *, sample_weight=None, multioutput="uniform_averag
     )
     w = sample_weight[:, np.newaxis]
     # r does not depend on the scale of either side; scaling keeps the squares finite.
-    y_true = _power_of_two_scaled(y_true, axis=0)
-    y_pred = _power_of_two_scaled(y_pred, axis=0)
+    y_true = power_of_two_scaled(y_true, axis=0)
+    y_pred = power_of_two_scaled(y_pred, axis=0)
     true_dev = y_true - np.average(y_true, axis=0, weights=sample_weight)
     pred_dev = y_pred - np.average(y_pred, axis=0, weights=sample_weight)
     covariance = np.sum(w * true_dev * pred_dev, axis=0)
