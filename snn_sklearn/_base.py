@@ -404,9 +404,13 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     # -------------------------------------------------------------- inference
 
+    def _usable_device(self):
+        """The fitted device, or the CPU where CUDA is gone (a model loaded elsewhere)."""
+        return self.device_ if self.device_ == "cpu" or torch.cuda.is_available() else "cpu"
+
     def _inference_module(self):
         """The network in eval mode, on the fitted device or the CPU if CUDA is gone."""
-        device = self.device_ if self.device_ == "cpu" or torch.cuda.is_available() else "cpu"
+        device = self._usable_device()
         module = self.net_.module_.to(device=device)
         module.eval()
         return module, device
@@ -486,17 +490,15 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     def _restore_net(self):
         """Rebuild ``net_``, ``history_`` and the generator from the saved state."""
         saved = vars(self)["_net_state"]
-        device = self.device_
-        if device != "cpu" and not torch.cuda.is_available():
-            if self.device != "cpu":
-                warnings.warn(
-                    f"This {type(self).__name__} was fitted on device={device!r}, which is not "
-                    "available here; its network is restored on the CPU. Predictions work; "
-                    "set device='cpu' to train it further.",
-                    UserWarning,
-                    stacklevel=3,
-                )
-            device = "cpu"
+        device = self._usable_device()
+        if device != self.device_ and self.device != "cpu":
+            warnings.warn(
+                f"This {type(self).__name__} was fitted on device={self.device_!r}, which is "
+                "not available here; its network is restored on the CPU. Predictions work; "
+                "set device='cpu' to train it further.",
+                UserWarning,
+                stacklevel=3,
+            )
         self._generator = torch.Generator()
         current = {name: getattr(self, name) for name in self._net_params}
         vars(self).update(self._net_params)

@@ -263,10 +263,6 @@ class TrainingProgress(Callback):
             self.bar_.close()
         self.bar_ = None
 
-    def __getstate__(self):
-        # An open bar (a run that raised) holds a lock and a stream: not picklable.
-        return {**self.__dict__, "bar_": None}
-
 
 def accuracy_score(y_pred, y_true, sample_weight):
     """Sample-weighted accuracy of logits ``y_pred`` against class indices."""
