@@ -183,26 +183,35 @@ def load(path, *, trusted=None, allow_pickle=False):
 
 def _load_skops(path, trusted):
     skops_io = _import_skops()
-    untrusted = _untrusted(_read(path, lambda p: skops_io.get_untrusted_types(file=p)), trusted)
-    if untrusted:
-        raise ValueError(
-            f"{path} holds types that are not trusted: {untrusted}. Loading them could run "
-            "their code. If you trust the file's source, pass them: "
-            f"load({str(path)!r}, trusted={untrusted})."
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    try:
+        # skops audits the types before it builds anything, so the file is read once.
+        return _read(
+            path,
+            lambda p: skops_io.load(p, trusted=trusted_types() + trusted),
+            passthrough=(UntrustedTypesFoundException,),
         )
-    return _read(path, lambda p: skops_io.load(p, trusted=trusted_types() + trusted))
+    except UntrustedTypesFoundException:
+        untrusted = _untrusted(skops_io.get_untrusted_types(file=path), trusted)
+    raise ValueError(
+        f"{path} holds types that are not trusted: {untrusted}. Loading them could run "
+        "their code. If you trust the file's source, pass them: "
+        f"load({str(path)!r}, trusted={untrusted})."
+    ) from None
 
 
 def _untrusted(found, trusted):
     return sorted(set(found) - set(trusted_types()) - set(trusted))
 
 
-def _read(path, reader):
+def _read(path, reader, passthrough=()):
     """Run ``reader(path)``, reporting any damage to the file as one clear error."""
     try:
         return reader(path)
-    # A missing package (a pipeline step's) is not damage; neither is another version.
-    except (ImportError, IncompatibleVersionError):
+    # A missing package (a pipeline step's) is not damage; neither is another version,
+    # nor what the caller names in ``passthrough``.
+    except (ImportError, IncompatibleVersionError, *passthrough):
         raise
     # A damaged file fails anywhere in zip, JSON, numpy or pickle decoding, with
     # any exception type; the original stays chained for debugging.
