@@ -141,8 +141,10 @@ _STOPPING_PARAMETERS = """\
         shared equally among the fits and predictions running at the same time
         in other threads of the process (joblib's threading backend, dask
         workers with ``processes=False``). On these small networks, more
-        threads than free cores slow training down 10-100x; see
-        ``docs/scaling.md``.
+        threads than free cores slow training down: two fits of two threads
+        each on two cores ran at 0.49x the speed of one fit at a time on a
+        quiet machine (``benchmarks/results/parallel_search.txt``), and worse
+        on a busy one; see ``docs/scaling.md``.
 """
 
 
