@@ -75,7 +75,8 @@ def resolve_device(device):
 
 # Fits and predictions running now in this process, one per thread: joblib's
 # threading backend or a dask worker with several threads runs them side by side,
-# and torch threads beyond the free cores slow such small networks down 10-100x.
+# and torch threads beyond the free cores slow such small networks down (see
+# benchmarks/results/parallel_search.txt).
 _running = {"calls": 0, "budget": None}
 _running_lock = threading.Lock()
 _thread_state = threading.local()
