@@ -111,12 +111,7 @@ def check_finite(X, path):
 
 def categorical_columns(X):
     """Names of the columns that are not numbers (text, booleans), in order."""
-    pd = import_pandas()
-    return [
-        column
-        for column in X.columns
-        if not pd.api.types.is_numeric_dtype(X[column]) or pd.api.types.is_bool_dtype(X[column])
-    ]
+    return [column for column in X.columns if not _is_number(X[column])]
 
 
 def infer_task(y):

@@ -562,7 +562,7 @@ def _fit(args):
         params["max_iter"] = args.max_iter
     kinds = list(NETWORKS) if args.model == "all" else [args.model]
     models = {kind: make_model_pipeline(NETWORKS[kind][task](**params), X) for kind in kinds}
-    folds = _folds(task, args.cv, args.seed, X, y)
+    folds = _folds(task, args.cv, args.seed)
     scoring = _scoring(task, y)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -642,10 +642,10 @@ def _save_models(models, args, task):
     return paths
 
 
-def _folds(task, n_folds, seed, X, y):
-    """The train/test indices of ``n_folds`` shuffled folds, shared by every model."""
+def _folds(task, n_folds, seed):
+    """``n_folds`` shuffled folds; seeded, so every model gets the same ones."""
     folds = StratifiedKFold if task == "classification" else KFold
-    return list(folds(n_folds, shuffle=True, random_state=seed).split(X, y))
+    return folds(n_folds, shuffle=True, random_state=seed)
 
 
 def _scoring(task, y):
@@ -757,15 +757,17 @@ def _prediction_table(model, path):
     """The table at ``path`` as ``model`` was fitted on it: its columns, read the same way."""
     categorical = encoded_as_categories(model)
     X = read_csv(path, categorical)
-    target = getattr(model, "target_name_", None)
-    if target in X.columns:
-        X = X.drop(columns=target)
-    features = getattr(model, "feature_names_in_", [])
-    missing = [column for column in features if column not in X]
-    if missing:
-        raise ValueError(f"{path} lacks column(s) the model was fitted on: {', '.join(missing)}")
+    features = getattr(model, "feature_names_in_", None)
+    if features is not None:
+        missing = [column for column in features if column not in X]
+        if missing:
+            raise ValueError(
+                f"{path} lacks column(s) the model was fitted on: {', '.join(missing)}"
+            )
+        # Only the columns the model reads: the target and any other column are ignored.
+        X = X[list(features)]
     check_finite(X, path)
-    for column in features:
+    for column in X.columns:
         if column not in categorical and (text := non_numbers(X[column])):
             raise ValueError(
                 f"column {column!r} must hold numbers, as in fit, but holds {text[0]!r} in {path}"

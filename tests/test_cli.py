@@ -404,6 +404,14 @@ def test_predict_ignores_the_target_column_or_its_absence(regression, tmp_path):
     pd.testing.assert_frame_equal(with_target, without)
 
 
+def test_predict_ignores_columns_the_model_does_not_read(regression, tmp_path):
+    *_, out = regression
+    frame = _table(seed=1)
+    plain = _predict(out / "nonspiking.skops", frame, tmp_path)
+    extra = _predict(out / "nonspiking.skops", frame.assign(notes="x", sensor=np.inf), tmp_path)
+    pd.testing.assert_frame_equal(plain, extra)
+
+
 def test_predict_with_proba_adds_a_probability_per_class(classification, tmp_path):
     *_, out = classification
     predictions = _predict(out / "nonspiking.skops", _table(seed=1), tmp_path, "--proba")
