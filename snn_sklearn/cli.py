@@ -489,12 +489,13 @@ def _write_table(rows, path):
 
 def _save_plots(rows, out):
     """Write the demo's figures into ``out`` and say where; only a hint without matplotlib."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        print(f"Plots need matplotlib: pip install {PROG}[plot]")
+    if not _has_matplotlib():
         return
-    _save(_loss_curves(rows), out / "loss_curves.png", "Loss curves")
+    networks = [row for row in rows if row["kind"] != "baseline"]
+    curves = _loss_curve_grid(
+        [(f"{row['model']} on {row['dataset']}", row["pipeline"]) for row in networks], 2
+    )
+    _save(curves, out / "loss_curves.png", "Loss curves")
     try:
         comparison = _model_comparison(rows)
     except ImportError:
@@ -504,17 +505,27 @@ def _save_plots(rows, out):
     _save(_spike_raster(rows), out / "spikes.png", "Spike raster")
 
 
-def _loss_curves(rows):
+def _has_matplotlib():
+    """Whether matplotlib is installed; without it, say how to get the plots."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print(f"Plots need matplotlib: pip install {PROG}[plot]")
+        return False
+    return True
+
+
+def _loss_curve_grid(titled_models, n_cols):
+    """One loss-curve panel per ``(title, fitted model)``, ``n_cols`` panels a row."""
     from matplotlib.figure import Figure
 
-    networks = [row for row in rows if row["kind"] != "baseline"]
-    n_rows = -(-len(networks) // 2)
-    figure = Figure(figsize=(10, 4 * n_rows), layout="constrained")
-    axes = figure.subplots(n_rows, 2, squeeze=False).ravel()
-    for ax, row in zip(axes, networks, strict=False):
-        plot_loss_curve(row["pipeline"], ax=ax)
-        ax.set_title(f"{row['model']} on {row['dataset']}")
-    for ax in axes[len(networks) :]:
+    n_rows = -(-len(titled_models) // n_cols)
+    figure = Figure(figsize=(5 * n_cols, 4 * n_rows), layout="constrained")
+    axes = figure.subplots(n_rows, n_cols, squeeze=False).ravel()
+    for ax, (title, model) in zip(axes, titled_models, strict=False):
+        plot_loss_curve(model, ax=ax)
+        ax.set_title(title)
+    for ax in axes[len(titled_models) :]:
         ax.remove()
     return figure
 
@@ -704,17 +715,13 @@ def _save_fit_plots(results, models, out):
         ``loss_curves.png`` and ``model_comparison.png``; none without matplotlib,
         after a hint naming the extra.
     """
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        print(f"Plots need matplotlib: pip install {PROG}[plot]")
+    if not _has_matplotlib():
         return []
-    curves = Figure(figsize=(5 * len(models), 4), layout="constrained")
-    for ax, (kind, model) in zip(
-        curves.subplots(1, len(models), squeeze=False)[0], models.items(), strict=True
-    ):
-        plot_loss_curve(model, ax=ax)
-        ax.set_title(f"{_name(model)} ({kind})")
+    from matplotlib.figure import Figure
+
+    curves = _loss_curve_grid(
+        [(f"{_name(model)} ({kind})", model) for kind, model in models.items()], len(models)
+    )
     comparison = Figure(figsize=(6, 4.5), layout="constrained")
     plot_model_comparison(results, ax=comparison.subplots())
     paths = [out / "loss_curves.png", out / "model_comparison.png"]
