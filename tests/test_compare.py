@@ -1,7 +1,6 @@
 """compare_models tabulates cross-validated scores of several models, one row each."""
 
 import builtins
-import doctest
 
 import numpy as np
 import pytest
@@ -11,7 +10,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import KFold, cross_validate
 from sklearn.tree import DecisionTreeClassifier
 
-from snn_sklearn import SpikingRegressor, compare
+from snn_sklearn import SpikingRegressor
 from snn_sklearn.compare import compare_models
 from snn_sklearn.metrics import classification_scorers, regression_scorers
 
@@ -116,8 +115,3 @@ def test_compare_models_without_pandas_says_how_to_install_it(monkeypatch):
     X, y = _regression_data()
     with pytest.raises(ImportError, match=r"pip install snn-sklearn\[pandas\]"):
         compare_models(_regressors(), X, y)
-
-
-def test_compare_docstring_examples_run():
-    failures, _ = doctest.testmod(compare, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert failures == 0

@@ -4,8 +4,6 @@ Values are checked against hand computations, :func:`scipy.stats.pearsonr` and r
 samples (an integer weight must count like that many copies of a sample).
 """
 
-import doctest
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -15,7 +13,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
 
-from snn_sklearn import SpikingClassifier, SpikingRegressor, metrics
+from snn_sklearn import SpikingClassifier, SpikingRegressor
 from snn_sklearn.metrics import (
     classification_scorers,
     pearson_r,
@@ -333,8 +331,3 @@ def test_classification_scorers_work_with_a_spiking_classifier():
     )
     for key in classification_scorers():
         assert np.all(np.isfinite(result[f"test_{key}"])), key
-
-
-def test_metrics_docstring_examples_run():
-    failures, _ = doctest.testmod(metrics, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert failures == 0
