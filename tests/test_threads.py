@@ -53,12 +53,6 @@ def test_default_leaves_torch_threads_alone(data, thread_counts_seen_by_the_netw
         torch.set_num_threads(1)
 
 
-def test_zero_threads_is_refused_naming_the_parameter(data):
-    X, y = data
-    with pytest.raises(ValueError, match="n_threads"):
-        SpikingClassifier(n_threads=0).fit(X, y)
-
-
 def test_default_shares_the_threads_with_a_fit_running_in_another_thread(
     data, thread_counts_seen_by_the_network
 ):
