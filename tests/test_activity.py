@@ -271,11 +271,6 @@ def test_invalid_energy_per_operation_is_a_value_error(bad):
         activity_report(fitted(), data()[0], e_ac=bad)
 
 
-def test_wrong_number_of_features_is_refused_as_predict_refuses_it():
-    with pytest.raises(ValueError, match="features"):
-        activity_report(fitted(), np.ones((2, N_FEATURES + 1)))
-
-
 def test_missing_pandas_names_the_extra_to_install(monkeypatch):
     est, X = fitted(), data()[0]
     monkeypatch.setitem(sys.modules, "pandas", None)
