@@ -15,7 +15,6 @@ import math
 import warnings
 from numbers import Integral
 
-import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -503,23 +502,6 @@ def test_threshold_the_neurons_cannot_honour_is_refused_naming_it(Estimator, fit
         model.set_params(threshold=threshold).fit(X, y)
     model.set_params(threshold=1.0)
     assert_unchanged(model, X, before)
-
-
-@pytest.mark.parametrize("Estimator", [SpikingClassifier], ids=_name)
-def test_more_threads_than_cpus_are_capped_instead_of_aborting_openmp(Estimator, monkeypatch):
-    # A million OpenMP threads made libgomp abort the whole process.
-    X, y = data(Estimator)
-    seen = []
-    forward = torch.nn.Linear.forward
-
-    def recording_forward(self, x):
-        seen.append(torch.get_num_threads())
-        return forward(self, x)
-
-    monkeypatch.setattr(torch.nn.Linear, "forward", recording_forward)
-    model = tiny(Estimator, n_threads=10**6).fit(X, y)
-    assert np.isfinite(outputs(model, X)).all()
-    assert max(seen) <= joblib.cpu_count()
 
 
 @pytest.mark.parametrize("Estimator", SPIKING, ids=_name)
