@@ -1,7 +1,22 @@
-"""Settings shared by the whole test suite."""
+"""Settings and fixtures shared by the whole test suite."""
 
+import pytest
 import torch
+from sklearn.datasets import make_regression
 
 # The networks under test are tiny: torch's intra-op threads only contend for the
 # cores, and on a loaded two-core machine they slow a fit down about tenfold.
 torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def regression_data():
+    """60 samples of 4 features, targets shifted far from zero for the relative errors.
+
+    Shared by the session, so read-only: a test that changes them works on a copy.
+    """
+    X, y = make_regression(n_samples=60, n_features=4, noise=5.0, random_state=0)
+    y = y + 300
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
