@@ -4,6 +4,8 @@ import pytest
 import torch
 from sklearn.datasets import make_regression
 
+from snn_sklearn import SpikingClassifier, SpikingRegressor
+
 # The networks under test are tiny: torch's intra-op threads only contend for the
 # cores, and on a loaded two-core machine they slow a fit down about tenfold.
 torch.set_num_threads(1)
@@ -20,3 +22,21 @@ def regression_data():
     X.setflags(write=False)
     y.setflags(write=False)
     return X, y
+
+
+def _tiny(Estimator, **params):
+    """An instance of ``Estimator`` small enough to fit in a few milliseconds.
+
+    One hidden layer of 4, 2 epochs, ``random_state=0``, and 2 time steps for the
+    spiking estimators; ``params`` override any of these or set others.
+    """
+    defaults = {"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": 0}
+    if Estimator in (SpikingClassifier, SpikingRegressor):
+        defaults["n_steps"] = 2
+    return Estimator(**{**defaults, **params})
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    """The factory of tiny models; session-scoped, so hypothesis's ``@given`` tests can use it."""
+    return _tiny
