@@ -162,6 +162,19 @@ def test_zero_features_cost_no_effective_macs():
     assert report["dense_ops"].iloc[0] == 3 * 4
 
 
+def test_zero_weights_cost_no_effective_macs():
+    # NeuroBench's rule: a nonzero input costs one operation per nonzero weight it drives.
+    estimator = force_firing(fitted(), fire=True)
+    with torch.no_grad():
+        estimator.net_.module_.linears[0].weight[:, 0] = 0.0
+    first = activity_report(estimator, data()[0]).iloc[0]
+    # Feature 0 still arrives but drives none of its HIDDEN[0] synapses, so each sample
+    # makes (N_FEATURES - 1) * HIDDEN[0] = 2 * 4 MACs of the dense N_FEATURES * HIDDEN[0] = 12.
+    assert first["effective_macs"] == (N_FEATURES - 1) * HIDDEN[0] == 8
+    assert first["dense_ops"] == N_FEATURES * HIDDEN[0] == 12
+    assert first["input_firing_rate"] == 1.0
+
+
 def test_membrane_readout_has_no_output_firing_rate():
     report = activity_report(fitted(), data()[0])
     assert math.isnan(report["output_firing_rate"].iloc[-1])
