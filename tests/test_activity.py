@@ -162,6 +162,19 @@ def test_zero_features_cost_no_effective_macs():
     assert report["dense_ops"].iloc[0] == 3 * 4
 
 
+def test_zero_weights_cost_no_effective_macs():
+    # NeuroBench's rule: a nonzero input costs one operation per nonzero weight it drives.
+    estimator = force_firing(fitted(), fire=True)
+    with torch.no_grad():
+        estimator.net_.module_.linears[0].weight[:, 0] = 0.0
+    first = activity_report(estimator, data()[0]).iloc[0]
+    # Feature 0 still arrives but drives none of its HIDDEN[0] synapses, so each sample
+    # makes (N_FEATURES - 1) * HIDDEN[0] = 2 * 4 MACs of the dense N_FEATURES * HIDDEN[0] = 12.
+    assert first["effective_macs"] == (N_FEATURES - 1) * HIDDEN[0] == 8
+    assert first["dense_ops"] == N_FEATURES * HIDDEN[0] == 12
+    assert first["input_firing_rate"] == 1.0
+
+
 def test_membrane_readout_has_no_output_firing_rate():
     report = activity_report(fitted(), data()[0])
     assert math.isnan(report["output_firing_rate"].iloc[-1])
@@ -269,11 +282,6 @@ def test_unfitted_estimator_raises_not_fitted_error(function):
 def test_invalid_energy_per_operation_is_a_value_error(bad):
     with pytest.raises(ValueError, match="e_ac must be a finite number"):
         activity_report(fitted(), data()[0], e_ac=bad)
-
-
-def test_wrong_number_of_features_is_refused_as_predict_refuses_it():
-    with pytest.raises(ValueError, match="features"):
-        activity_report(fitted(), np.ones((2, N_FEATURES + 1)))
 
 
 def test_missing_pandas_names_the_extra_to_install(monkeypatch):

@@ -15,7 +15,6 @@ import math
 import warnings
 from numbers import Integral
 
-import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -58,14 +57,6 @@ def _name(value):
 all_estimators = pytest.mark.parametrize("Estimator", ESTIMATORS, ids=_name)
 
 
-def tiny(Estimator, **params):
-    """An instance small enough to fit in a few milliseconds."""
-    defaults = {"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": 0}
-    if Estimator in SPIKING:
-        defaults["n_steps"] = 2
-    return Estimator(**{**defaults, **params})
-
-
 def data(Estimator):
     X = np.random.RandomState(0).randn(N_SAMPLES, N_FEATURES)
     y = np.arange(N_SAMPLES) % 2 if is_classifier(Estimator) else X[:, 0] + X[:, 1]
@@ -80,7 +71,7 @@ _FITTED = {}
 
 
 @pytest.fixture
-def fitted(request):
+def fitted(request, tiny):
     """A fitted tiny model of the test's ``Estimator``, its data and its predictions.
 
     Fitted once per estimator class; each test gets its own copy to break.
@@ -281,7 +272,7 @@ def _unfitted_cases():
 
 
 @pytest.mark.parametrize("Estimator, method", _unfitted_cases())
-def test_predicting_before_fit_raises_not_fitted_error(Estimator, method):
+def test_predicting_before_fit_raises_not_fitted_error(Estimator, method, tiny):
     X, y = data(Estimator)
     args = (X, y) if method == "score" else (X,)
     # NotFittedError is a ValueError, as scikit-learn's estimators raise it.
@@ -293,7 +284,7 @@ def test_predicting_before_fit_raises_not_fitted_error(Estimator, method):
 
 
 @all_estimators
-def test_features_of_1e30_train_and_predict_finite_values(Estimator):
+def test_features_of_1e30_train_and_predict_finite_values(Estimator, tiny):
     X, y = data(Estimator)
     model = tiny(Estimator).fit(X * 1e30, y)
     assert np.isfinite(outputs(model, X * 1e30)).all()
@@ -328,7 +319,7 @@ def test_relu_output_overflowing_at_predict_is_refused_not_nan(Estimator, fitted
 
 
 @pytest.mark.parametrize("Estimator", [SpikingRegressor, NonSpikingRegressor], ids=_name)
-def test_targets_of_1e30_give_finite_predictions(Estimator):
+def test_targets_of_1e30_give_finite_predictions(Estimator, tiny):
     X, y = data(Estimator)
     assert np.isfinite(tiny(Estimator).fit(X, y * 1e30).predict(X)).all()
 
@@ -340,7 +331,7 @@ def test_object_array_of_numbers_is_read_as_floats_as_scikit_learn_does(Estimato
 
 
 @pytest.mark.parametrize("Estimator", [SpikingRegressor, NonSpikingRegressor], ids=_name)
-def test_predictions_beyond_the_float_range_are_refused_not_inf(Estimator):
+def test_predictions_beyond_the_float_range_are_refused_not_inf(Estimator, tiny):
     X, y = data(Estimator)
     model = tiny(Estimator).fit(X, y / np.abs(y).max() * 1.7e308)
     output_layer = [m for m in model.net_.module_.modules() if isinstance(m, torch.nn.Linear)][-1]
@@ -351,35 +342,35 @@ def test_predictions_beyond_the_float_range_are_refused_not_inf(Estimator):
 
 
 @all_estimators
-def test_constant_features_train_and_predict_finite_values(Estimator):
+def test_constant_features_train_and_predict_finite_values(Estimator, tiny):
     X, y = data(Estimator)
     X_const = np.c_[X, np.full(len(X), 7.0)]
     assert np.isfinite(outputs(tiny(Estimator).fit(X_const, y), X_const)).all()
 
 
 @all_estimators
-def test_all_features_constant_train_and_predict_finite_values(Estimator):
+def test_all_features_constant_train_and_predict_finite_values(Estimator, tiny):
     X, y = data(Estimator)
     model = tiny(Estimator).fit(np.ones_like(X), y)
     assert np.isfinite(outputs(model, X)).all()
 
 
 @pytest.mark.parametrize("Estimator", [SpikingClassifier, NonSpikingClassifier], ids=_name)
-def test_one_sample_is_one_class_for_a_classifier(Estimator):
+def test_one_sample_is_one_class_for_a_classifier(Estimator, tiny):
     X, y = data(Estimator)
     with pytest.raises(ValueError, match="at least 2 classes"):
         tiny(Estimator).fit(X[:1], y[:1])
 
 
 @pytest.mark.parametrize("Estimator", [SpikingRegressor, NonSpikingRegressor], ids=_name)
-def test_one_sample_fits_a_regressor_as_mlp_regressor_does(Estimator):
+def test_one_sample_fits_a_regressor_as_mlp_regressor_does(Estimator, tiny):
     X, y = data(Estimator)
     assert np.isfinite(tiny(Estimator).fit(X[:1], y[:1]).predict(X)).all()
 
 
 @pytest.mark.parametrize("n_samples", [1, 2, 20])
 @pytest.mark.parametrize("Estimator", [SpikingRegressor, NonSpikingRegressor], ids=_name)
-def test_early_stopping_refuses_a_validation_set_under_2_samples(Estimator, n_samples):
+def test_early_stopping_refuses_a_validation_set_under_2_samples(Estimator, n_samples, tiny):
     X, y = data(Estimator)
     model = tiny(Estimator, early_stopping=True, validation_fraction=0.05)
     with pytest.raises(ValueError, match="early_stopping needs .*validation"):
@@ -388,14 +379,16 @@ def test_early_stopping_refuses_a_validation_set_under_2_samples(Estimator, n_sa
 
 @pytest.mark.parametrize("scale", [1e-20, 1e300])
 @all_estimators
-def test_multiplying_every_sample_weight_by_a_constant_changes_nothing(Estimator, fitted, scale):
+def test_multiplying_every_sample_weight_by_a_constant_changes_nothing(
+    Estimator, fitted, scale, tiny
+):
     model, X, y, before = fitted
     weighted = tiny(type(model)).fit(X, y, sample_weight=np.full(len(y), scale))
     np.testing.assert_allclose(outputs(weighted, X), before, rtol=1e-12, atol=1e-12)
 
 
 @all_estimators
-def test_float32_features_accept_sample_weights_beyond_the_float32_range(Estimator):
+def test_float32_features_accept_sample_weights_beyond_the_float32_range(Estimator, tiny):
     X, y = data(Estimator)
     X32 = X.astype(np.float32)
     model = tiny(Estimator).fit(X32, y, sample_weight=np.full(len(y), 1e300))
@@ -471,7 +464,7 @@ def test_parameter_past_its_limit_is_refused_naming_it(Estimator, fitted, name, 
 
 
 @pytest.mark.parametrize("Estimator, name, value", _parameter_cases(at_limit=True))
-def test_parameter_at_its_limit_trains_and_predicts_finite_values(Estimator, name, value):
+def test_parameter_at_its_limit_trains_and_predicts_finite_values(Estimator, name, value, tiny):
     if name == "device" and value == "cuda":
         pytest.skip("needs a CUDA device; refusal without one is tested elsewhere")
     X, y = data(Estimator)
@@ -505,25 +498,8 @@ def test_threshold_the_neurons_cannot_honour_is_refused_naming_it(Estimator, fit
     assert_unchanged(model, X, before)
 
 
-@pytest.mark.parametrize("Estimator", [SpikingClassifier], ids=_name)
-def test_more_threads_than_cpus_are_capped_instead_of_aborting_openmp(Estimator, monkeypatch):
-    # A million OpenMP threads made libgomp abort the whole process.
-    X, y = data(Estimator)
-    seen = []
-    forward = torch.nn.Linear.forward
-
-    def recording_forward(self, x):
-        seen.append(torch.get_num_threads())
-        return forward(self, x)
-
-    monkeypatch.setattr(torch.nn.Linear, "forward", recording_forward)
-    model = tiny(Estimator, n_threads=10**6).fit(X, y)
-    assert np.isfinite(outputs(model, X)).all()
-    assert max(seen) <= joblib.cpu_count()
-
-
 @pytest.mark.parametrize("Estimator", SPIKING, ids=_name)
-def test_boolean_n_steps_counts_as_the_integer_it_is(Estimator):
+def test_boolean_n_steps_counts_as_the_integer_it_is(Estimator, tiny):
     X, y = data(Estimator)
     as_bool = outputs(tiny(Estimator, n_steps=True).fit(X, y), X)
     np.testing.assert_array_equal(as_bool, outputs(tiny(Estimator, n_steps=1).fit(X, y), X))
@@ -644,7 +620,7 @@ def test_compare_models_refuses_x_and_y_of_different_lengths():
 
 
 @pytest.mark.parametrize("value", [-1.0, math.nan, math.inf, True, "1", None, 1j], ids=repr)
-def test_activity_report_refuses_a_bad_e_mac(value):
+def test_activity_report_refuses_a_bad_e_mac(value, tiny):
     model = tiny(SpikingRegressor).fit(*data(SpikingRegressor))
     with pytest.raises(ValueError, match="e_mac must be a finite number of joules >= 0"):
         activity_report(model, data(SpikingRegressor)[0], e_mac=value)

@@ -207,24 +207,28 @@ def _write(frame, path):
     return path
 
 
+def _fit_run(factory, name, target):
+    """Run fit on the table's ``target`` in a new folder ``name``.
+
+    Returns its status, standard output, standard error and the models folder it wrote.
+    """
+    folder = factory.mktemp(name)
+    data = _write(_table(), folder / "table.csv")
+    out = folder / "models"
+    result = _run(["fit", str(data), "--target", target, "--out", str(out), *QUICK])
+    return (*result, out)
+
+
 @pytest.fixture(scope="module")
 def classification(tmp_path_factory):
     """A fit run on the class label, and the folder it wrote."""
-    folder = tmp_path_factory.mktemp("classification")
-    data = _write(_table(), folder / "table.csv")
-    out = folder / "models"
-    result = _run(["fit", str(data), "--target", "label", "--out", str(out), *QUICK])
-    return (*result, out)
+    return _fit_run(tmp_path_factory, "classification", "label")
 
 
 @pytest.fixture(scope="module")
 def regression(tmp_path_factory):
     """A fit run on the price, and the folder it wrote."""
-    folder = tmp_path_factory.mktemp("regression")
-    data = _write(_table(), folder / "table.csv")
-    out = folder / "models"
-    result = _run(["fit", str(data), "--target", "price", "--out", str(out), *QUICK])
-    return (*result, out)
+    return _fit_run(tmp_path_factory, "regression", "price")
 
 
 def _predict(model, frame, tmp_path, *options):

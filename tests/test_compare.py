@@ -1,17 +1,16 @@
 """compare_models tabulates cross-validated scores of several models, one row each."""
 
 import builtins
-import doctest
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.datasets import load_iris, make_regression
+from sklearn.datasets import load_iris
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import KFold, cross_validate
 from sklearn.tree import DecisionTreeClassifier
 
-from snn_sklearn import SpikingRegressor, compare
+from snn_sklearn import SpikingRegressor
 from snn_sklearn.compare import compare_models
 from snn_sklearn.metrics import classification_scorers, regression_scorers
 
@@ -22,25 +21,20 @@ def _columns(scorer_names):
     return [f"{name}_{stat}" for name in scorer_names for stat in ("mean", "std")] + TIMINGS
 
 
-def _regression_data():
-    X, y = make_regression(n_samples=60, n_features=4, noise=5.0, random_state=0)
-    return X, y + 300  # targets far from zero, for the relative error
-
-
 def _regressors():
     return {"linear": LinearRegression(), "ridge": Ridge(alpha=10.0)}
 
 
-def test_compare_models_gives_one_row_per_model_in_the_given_order():
-    X, y = _regression_data()
+def test_compare_models_gives_one_row_per_model_in_the_given_order(regression_data):
+    X, y = regression_data
     spiking = SpikingRegressor(hidden_layer_sizes=(16,), n_steps=4, max_iter=10, random_state=0)
     results = compare_models({**_regressors(), "spiking": spiking}, X, y, cv=2)
     assert results.index.tolist() == ["linear", "ridge", "spiking"]
     assert results.index.name == "model"
 
 
-def test_compare_models_of_regressors_has_the_regression_scorer_and_timing_columns():
-    X, y = _regression_data()
+def test_compare_models_of_regressors_has_the_regression_scorer_and_timing_columns(regression_data):
+    X, y = regression_data
     results = compare_models(_regressors(), X, y, cv=3)
     assert results.columns.tolist() == _columns(regression_scorers())
 
@@ -53,27 +47,27 @@ def test_compare_models_of_classifiers_has_the_classification_scorer_columns():
     assert np.all(np.isfinite(results.to_numpy()))
 
 
-def test_compare_models_takes_scorer_names():
-    X, y = _regression_data()
+def test_compare_models_takes_scorer_names(regression_data):
+    X, y = regression_data
     results = compare_models(_regressors(), X, y, cv=3, scoring=["r2", "neg_mean_absolute_error"])
     assert results.columns.tolist() == _columns(["r2", "neg_mean_absolute_error"])
 
 
-def test_compare_models_names_a_single_scorer_score():
-    X, y = _regression_data()
+def test_compare_models_names_a_single_scorer_score(regression_data):
+    X, y = regression_data
     results = compare_models(_regressors(), X, y, cv=3, scoring="r2")
     assert results.columns.tolist() == _columns(["score"])
 
 
-def test_compare_models_reports_the_mean_and_std_of_cross_validate():
-    X, y = _regression_data()
+def test_compare_models_reports_the_mean_and_std_of_cross_validate(regression_data):
+    X, y = regression_data
     results = compare_models(_regressors(), X, y, cv=3, scoring=["r2"])
     r2 = cross_validate(Ridge(alpha=10.0), X, y, cv=3, scoring="r2")["test_score"]
     assert_allclose(results.loc["ridge", ["r2_mean", "r2_std"]], [r2.mean(), r2.std()])
 
 
-def test_compare_models_tests_every_model_on_the_same_shuffled_folds():
-    X, y = _regression_data()
+def test_compare_models_tests_every_model_on_the_same_shuffled_folds(regression_data):
+    X, y = regression_data
     models = {"first": LinearRegression(), "second": LinearRegression()}
     results = compare_models(models, X, y, cv=KFold(3, shuffle=True), scoring=["r2"])
     assert_allclose(
@@ -84,8 +78,8 @@ def test_compare_models_tests_every_model_on_the_same_shuffled_folds():
     )
 
 
-def test_compare_models_in_parallel_gives_the_same_scores_as_serially():
-    X, y = _regression_data()
+def test_compare_models_in_parallel_gives_the_same_scores_as_serially(regression_data):
+    X, y = regression_data
     serial = compare_models(_regressors(), X, y, cv=3, n_jobs=1).drop(columns=TIMINGS)
     parallel = compare_models(_regressors(), X, y, cv=3, n_jobs=2).drop(columns=TIMINGS)
     assert_allclose(parallel.to_numpy(), serial.to_numpy())
@@ -98,13 +92,13 @@ def test_compare_models_refuses_a_mix_of_classifiers_and_regressors():
         compare_models(models, X, y)
 
 
-def test_compare_models_refuses_an_empty_dict():
-    X, y = _regression_data()
+def test_compare_models_refuses_an_empty_dict(regression_data):
+    X, y = regression_data
     with pytest.raises(ValueError, match="non-empty dict"):
         compare_models({}, X, y)
 
 
-def test_compare_models_without_pandas_says_how_to_install_it(monkeypatch):
+def test_compare_models_without_pandas_says_how_to_install_it(monkeypatch, regression_data):
     real_import = builtins.__import__
 
     def import_without_pandas(name, *args, **kwargs):
@@ -113,11 +107,6 @@ def test_compare_models_without_pandas_says_how_to_install_it(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", import_without_pandas)
-    X, y = _regression_data()
+    X, y = regression_data
     with pytest.raises(ImportError, match=r"pip install snn-sklearn\[pandas\]"):
         compare_models(_regressors(), X, y)
-
-
-def test_compare_docstring_examples_run():
-    failures, _ = doctest.testmod(compare, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert failures == 0

@@ -2,7 +2,6 @@
 
 import contextlib
 import copy
-import doctest
 import functools
 import io
 import json
@@ -23,7 +22,6 @@ from snn_sklearn import (
     NonSpikingRegressor,
     SpikingClassifier,
     SpikingRegressor,
-    export,
 )
 from snn_sklearn.export import DEFAULT_DT, NIRExportWarning, graph_input, to_nir, write_nir
 
@@ -348,8 +346,3 @@ def test_graph_input_repeats_direct_features_at_every_step():
 def test_graph_input_has_eight_channels_per_feature_for_population_coding():
     X_test = split()[1]
     assert graph_input(fitted(encoder="population"), X_test).shape[2] == 8 * X_test.shape[1]
-
-
-def test_docstring_examples_run():
-    failures, _ = doctest.testmod(export, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert failures == 0

@@ -24,7 +24,6 @@ from snn_sklearn import (
 
 CLASSIFIERS = (SpikingClassifier, NonSpikingClassifier)
 REGRESSORS = (SpikingRegressor, NonSpikingRegressor)
-SPIKING = (SpikingClassifier, SpikingRegressor)
 FEATURE_DTYPES = (np.float32, np.float64, np.int64, np.bool_)
 LABEL_SETS = (
     np.array([3, -1, 7]),
@@ -38,13 +37,6 @@ few_examples = settings(max_examples=15, deadline=None)
 
 def _name(estimator_class):
     return estimator_class.__name__
-
-
-def tiny(Estimator, random_state=0):
-    params = {"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": random_state}
-    if Estimator in SPIKING:
-        params["n_steps"] = 2
-    return Estimator(**params)
 
 
 def fit(model, X, y):
@@ -92,7 +84,7 @@ def regression(draw):
 @pytest.mark.parametrize("Estimator", CLASSIFIERS, ids=_name)
 @few_examples
 @given(table=classification())
-def test_classifier_predicts_known_labels_of_the_classes_dtype(Estimator, table):
+def test_classifier_predicts_known_labels_of_the_classes_dtype(Estimator, table, tiny):
     X, y = table
     model = fit(tiny(Estimator), X, y)
     prediction = model.predict(X)
@@ -105,7 +97,7 @@ def test_classifier_predicts_known_labels_of_the_classes_dtype(Estimator, table)
 @pytest.mark.parametrize("Estimator", CLASSIFIERS, ids=_name)
 @few_examples
 @given(table=classification())
-def test_classifier_probabilities_are_finite_rows_summing_to_one(Estimator, table):
+def test_classifier_probabilities_are_finite_rows_summing_to_one(Estimator, table, tiny):
     X, y = table
     model = fit(tiny(Estimator), X, y)
     proba = model.predict_proba(X)
@@ -118,7 +110,7 @@ def test_classifier_probabilities_are_finite_rows_summing_to_one(Estimator, tabl
 @pytest.mark.parametrize("Estimator", REGRESSORS, ids=_name)
 @few_examples
 @given(table=regression())
-def test_regressor_predicts_finite_floats_of_the_target_shape(Estimator, table):
+def test_regressor_predicts_finite_floats_of_the_target_shape(Estimator, table, tiny):
     X, y = table
     model = fit(tiny(Estimator), X, y)
     prediction = model.predict(X)
@@ -131,7 +123,7 @@ def test_regressor_predicts_finite_floats_of_the_target_shape(Estimator, table):
 @pytest.mark.parametrize("Estimator", CLASSIFIERS + REGRESSORS, ids=_name)
 @few_examples
 @given(X=features())
-def test_float32_input_trains_a_float32_network_and_any_other_a_float64_one(Estimator, X):
+def test_float32_input_trains_a_float32_network_and_any_other_a_float64_one(Estimator, X, tiny):
     y = np.arange(len(X)) % 2
     model = fit(tiny(Estimator), X, y)
     expected = torch.float32 if X.dtype == np.float32 else torch.float64
@@ -141,7 +133,7 @@ def test_float32_input_trains_a_float32_network_and_any_other_a_float64_one(Esti
 @pytest.mark.parametrize("Estimator", CLASSIFIERS + REGRESSORS, ids=_name)
 @few_examples
 @given(X=features(), seed=st.integers(0, 2**32 - 1))
-def test_same_random_state_gives_identical_predictions(Estimator, X, seed):
+def test_same_random_state_gives_identical_predictions(Estimator, X, seed, tiny):
     y = np.arange(len(X)) % 2
     first = fit(tiny(Estimator, random_state=seed), X, y)
     second = fit(tiny(Estimator, random_state=seed), X, y)

@@ -2,6 +2,7 @@
 
 import threading
 
+import joblib
 import numpy as np
 import pytest
 import torch
@@ -53,10 +54,15 @@ def test_default_leaves_torch_threads_alone(data, thread_counts_seen_by_the_netw
         torch.set_num_threads(1)
 
 
-def test_zero_threads_is_refused_naming_the_parameter(data):
+def test_more_threads_than_cpus_are_capped_instead_of_aborting_openmp(
+    data, thread_counts_seen_by_the_network
+):
+    # A million OpenMP threads made libgomp abort the whole process.
     X, y = data
-    with pytest.raises(ValueError, match="n_threads"):
-        SpikingClassifier(n_threads=0).fit(X, y)
+    model = SpikingClassifier((4,), n_steps=2, max_iter=2, random_state=0, n_threads=10**6)
+    model.fit(X, y)
+    assert np.isfinite(model.predict_proba(X)).all()
+    assert max(thread_counts_seen_by_the_network) <= joblib.cpu_count()
 
 
 def test_default_shares_the_threads_with_a_fit_running_in_another_thread(
