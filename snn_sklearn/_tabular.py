@@ -11,6 +11,8 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from ._optional import import_optional
+
 TASKS = ("classification", "regression")
 # task="auto": an integer target with at most this many distinct values is a
 # class label (a rating, a count of a few values), any other number a quantity.
@@ -21,14 +23,7 @@ CATEGORICAL = "categorical"
 
 def import_pandas():
     """Return the pandas module, or raise an ImportError naming the extra."""
-    try:
-        import pandas
-    except ImportError as error:
-        raise ImportError(
-            "reading CSV files needs pandas, which is not installed; install it with "
-            'pip install "snn-sklearn[pandas]"'
-        ) from error
-    return pandas
+    return import_optional("pandas", "pandas", "reading CSV files")
 
 
 def read_csv(path, categorical=()):

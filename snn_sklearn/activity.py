@@ -38,6 +38,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import PREDICT_CHUNK_ROWS, torch_threads
+from ._optional import import_optional
 from .spiking import SpikingClassifier, SpikingRegressor
 
 __all__ = ["E_AC", "E_MAC", "activity_report", "record"]
@@ -216,13 +217,7 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
     >>> report[["dense_ops", "ann_macs"]].sum().tolist()
     [384, 60]
     """
-    try:
-        import pandas as pd
-    except ImportError as exc:
-        raise ImportError(
-            "activity_report returns a pandas DataFrame, but pandas is not installed; "
-            "install it with `pip install snn-sklearn[pandas]`."
-        ) from exc
+    pd = import_optional("pandas", "pandas", "activity_report (it returns a DataFrame)")
 
     for name, value in (("e_mac", e_mac), ("e_ac", e_ac)):
         if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < math.inf:

@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import check_cv, cross_validate
 
+from ._optional import import_optional
 from .metrics import classification_scorers, regression_scorers
 
 __all__ = ["compare_models"]
@@ -80,13 +81,7 @@ def compare_models(estimators, X, y, *, cv=5, scoring=None, n_jobs=None):
     ridge     0.41            0.68
     knn       0.38            0.62
     """
-    try:
-        import pandas as pd
-    except ImportError as exc:
-        raise ImportError(
-            "compare_models returns a pandas DataFrame, but pandas is not installed; "
-            "install it with `pip install snn-sklearn[pandas]`."
-        ) from exc
+    pd = import_optional("pandas", "pandas", "compare_models (it returns a DataFrame)")
 
     if not isinstance(estimators, dict) or not estimators:
         raise ValueError(

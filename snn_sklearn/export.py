@@ -51,6 +51,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
 from ._base import torch_threads
+from ._optional import import_optional
 from ._state import to_numpy
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .readouts import SpikeCountReadout
@@ -260,13 +261,7 @@ def graph_input(estimator, X):
 
 
 def _import_nir():
-    try:
-        import nir
-    except ImportError as error:
-        raise ImportError(
-            'Exporting to NIR needs the optional dependency "nir": pip install "snn-sklearn[nir]"'
-        ) from error
-    return nir
+    return import_optional("nir", "nir", "Exporting to NIR")
 
 
 def _check_exportable(estimator, caller):

@@ -14,6 +14,7 @@ from pathlib import Path
 import joblib
 
 from ._base import IncompatibleVersionError
+from ._optional import import_optional
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .spiking import SpikingClassifier, SpikingRegressor
 
@@ -223,10 +224,4 @@ def _read(path, reader, passthrough=()):
 
 
 def _import_skops():
-    try:
-        import skops.io
-    except ImportError as error:
-        raise ImportError(
-            'The skops format needs skops: pip install "snn-sklearn[skops]".'
-        ) from error
-    return skops.io
+    return import_optional("skops.io", "skops", "The skops format")

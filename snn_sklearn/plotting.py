@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._optional import import_optional
 from .activity import _check_spiking, record
 
 __all__ = ["plot_loss_curve", "plot_membrane", "plot_model_comparison", "plot_spikes"]
@@ -334,13 +335,7 @@ def plot_model_comparison(result, *, scoring=None, ax=None):
 
 
 def _matplotlib(caller):
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            f"{caller} draws with matplotlib, which is not installed; install it with "
-            '`pip install "snn-sklearn[plot]"`.'
-        ) from exc
+    import_optional("matplotlib", "plot", caller)
 
 
 def _new_axes(ax):

@@ -287,5 +287,5 @@ def test_invalid_energy_per_operation_is_a_value_error(bad):
 def test_missing_pandas_names_the_extra_to_install(monkeypatch):
     est, X = fitted(), data()[0]
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(ImportError, match=r"pip install snn-sklearn\[pandas\]"):
+    with pytest.raises(ImportError, match=r'pip install "snn-sklearn\[pandas\]"'):
         activity_report(est, X)

@@ -63,7 +63,7 @@ def test_as_frame_with_return_X_y_gives_a_dataframe_and_a_series(load):
 @pytest.mark.parametrize("load", LOADERS)
 def test_as_frame_without_pandas_names_the_extra_to_install(load, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(ImportError, match=r"pip install snn-sklearn\[pandas\]"):
+    with pytest.raises(ImportError, match=r'pip install "snn-sklearn\[pandas\]"'):
         load(as_frame=True)
 
 

@@ -14,6 +14,8 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import validate_params
 
+from .._optional import import_optional
+
 __all__ = ["load_house_prices", "load_iris", "load_soil_spectra"]
 
 # As scikit-learn's loaders: ``as_frame="yes"`` is an error, not a truthy value.
@@ -289,11 +291,4 @@ def _bunch(
 
 
 def _import_pandas(loader):
-    try:
-        import pandas
-    except ImportError as error:
-        raise ImportError(
-            f"{loader}(as_frame=True) needs pandas, which is not installed; "
-            "install it with: pip install snn-sklearn[pandas]"
-        ) from error
-    return pandas
+    return import_optional("pandas", "pandas", f"{loader}(as_frame=True)")
