@@ -405,4 +405,4 @@ def _threshold(estimator, index, neuron):
         if lif is None:
             return None
     _, threshold = lif.effective_parameters()
-    return float(threshold[neuron])
+    return float(threshold.detach()[neuron])
