@@ -37,9 +37,10 @@ from .training import (
 )
 
 DEVICES = ("cpu", "cuda", "auto")
-# As MLPClassifier: float32 input is trained in float32 (fast), anything else in
-# float64, which keeps predictions independent of batch composition and
-# sample weights exactly equivalent to repeated samples.
+#: Precisions the network can compute in, the ``dtype`` parameter's values.
+COMPUTE_DTYPES = ("float32", "float64")
+# Input precisions validate_data keeps as they are; the network converts them
+# to its own dtype chunk by chunk, so float64 input is never copied whole.
 FLOAT_DTYPES = (np.float64, np.float32)
 PREDICT_CHUNK_ROWS = 4096
 # Fitted attributes that a loaded model rebuilds from its saved state on first use.
@@ -146,6 +147,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         "warm_start": ["boolean"],
         "device": [StrOptions(set(DEVICES))],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "dtype": [StrOptions(set(COMPUTE_DTYPES))],
     }
 
     @abstractmethod
@@ -212,7 +214,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         sample_weight = power_of_two_scaled(sample_weight).astype(X.dtype)
         y = self._encode_targets(y, sample_weight, first_pass, classes)
         if first_pass:
-            self._dtype = X.dtype
+            self._dtype = np.dtype(self.dtype)
             self._random = check_random_state(self.random_state)
             seed = int(self._random.randint(np.iinfo(np.int32).max))
             self._generator = torch.Generator().manual_seed(seed)
@@ -436,9 +438,9 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         return outputs
 
     def _validate_for_predict(self, X):
+        """Validated ``X``, float32 or float64 as given: chunks are converted on the way in."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
-        return X.astype(self._dtype, copy=False)
+        return validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
 
     # ------------------------------------------------------------ persistence
 

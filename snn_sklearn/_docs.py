@@ -145,6 +145,17 @@ _STOPPING_PARAMETERS = """\
         each on two cores ran at 0.49x the speed of one fit at a time on a
         quiet machine (``benchmarks/results/parallel_search.txt``), and worse
         on a busy one; see ``docs/scaling.md``.
+    dtype : {"float32", "float64"}, default="float32"
+        Precision of the network's weights and arithmetic, whatever the
+        precision of ``X``: float64 input is converted chunk by chunk, never
+        copied whole. ``"float32"`` is what torch libraries use and about twice
+        as fast (``benchmarks/results/user_path.txt``). ``"float64"`` makes a
+        sample weight of *k* exactly equivalent to repeating the sample *k*
+        times and predictions bit-independent of how rows are batched, to the
+        precision scikit-learn's own checks demand; in float32 both hold only
+        to float32's rounding. Predictions come back in the dtype of ``X``
+        (float32 for float32 input, float64 otherwise), as
+        :class:`~sklearn.neural_network.MLPClassifier`'s do.
 """
 
 

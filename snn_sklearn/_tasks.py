@@ -97,7 +97,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         X = self._validate_for_predict(X)
         logits = self._forward(X)
         shifted = logits - logits.max(axis=1, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        log_proba = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return log_proba.astype(X.dtype, copy=False)
 
     def predict(self, X):
         """Predict class labels.
@@ -223,6 +224,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
                 f"float64 range: the targets were fitted at a scale of {self._y_scale.max():.3g}. "
                 "Scale the targets, e.g. with TransformedTargetRegressor."
             )
+        y = y.astype(X.dtype, copy=False)
         return y.ravel() if self.n_outputs_ == 1 else y
 
     def _encode_targets(self, y, sample_weight, first_pass, classes):

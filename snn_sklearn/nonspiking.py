@@ -67,6 +67,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
         warm_start=False,
         device="cpu",
         n_threads=None,
+        dtype="float32",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alpha = alpha
@@ -83,6 +84,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads
+        self.dtype = dtype
 
 
 class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
@@ -134,6 +136,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
         warm_start=False,
         device="cpu",
         n_threads=None,
+        dtype="float32",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alpha = alpha
@@ -150,3 +153,4 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads
+        self.dtype = dtype

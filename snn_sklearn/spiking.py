@@ -143,6 +143,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         warm_start=False,
         device="cpu",
         n_threads=None,
+        dtype="float32",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.n_steps = n_steps
@@ -170,6 +171,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads
+        self.dtype = dtype
 
 
 class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
@@ -248,6 +250,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         warm_start=False,
         device="cpu",
         n_threads=None,
+        dtype="float32",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.n_steps = n_steps
@@ -275,3 +278,4 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads
+        self.dtype = dtype

@@ -1,6 +1,11 @@
 """scikit-learn's own estimator checks, on each estimator's default parameters."""
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_methods_subset_invariance,
+    check_sample_weight_equivalence_on_dense_data,
+    parametrize_with_checks,
+)
 
 from snn_sklearn import (
     NonSpikingClassifier,
@@ -16,7 +21,35 @@ ESTIMATORS = [
     NonSpikingRegressor(),
 ]
 
+# The two checks compare results at float64's precision (rtol 1e-7, atol 1e-7).
+# In the default dtype="float32", summing k copies of a sample's loss and
+# weighting it by k round differently, and torch picks other matmul kernels for
+# one row than for twenty: results agree only to float32's rounding, and a
+# rounding difference can flip a spike. With dtype="float64" both checks pass
+# (test_float64_is_exact_in_the_checks_float32_rounds).
+FLOAT32_ROUNDING = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "float32 sums of repeated and of weighted samples round differently"
+    ),
+    "check_methods_subset_invariance": (
+        "float32 matmul kernels for one row and for a batch round differently"
+    ),
+}
 
-@parametrize_with_checks(ESTIMATORS)
+
+def expected_failed_checks(estimator):
+    return FLOAT32_ROUNDING if estimator.dtype == "float32" else {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_passes_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "check", [check_sample_weight_equivalence_on_dense_data, check_methods_subset_invariance]
+)
+def test_float64_is_exact_in_the_checks_float32_rounds(estimator, check):
+    estimator = estimator.set_params(dtype="float64")
+    check(type(estimator).__name__, estimator)
