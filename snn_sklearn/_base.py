@@ -37,6 +37,11 @@ from .training import (
 )
 
 DEVICES = ("cpu", "cuda", "auto")
+#: Learning-rate schedules, the ``learning_rate`` parameter's values.
+LEARNING_RATES = ("constant", "adaptive")
+# How often and by how much learning_rate="adaptive" lowers the rate at a stall.
+ADAPTIVE_LR_DECAYS = 2
+ADAPTIVE_LR_FACTOR = 5.0
 #: Precisions the network can compute in, the ``dtype`` parameter's values.
 COMPUTE_DTYPES = ("float32", "float64")
 # Input precisions validate_data keeps as they are; the network converts them
@@ -135,6 +140,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions(set(LEARNING_RATES))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -259,6 +265,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             threshold=self.tol,
             threshold_mode="abs",
             load_best=self.early_stopping,
+            lr_decays=ADAPTIVE_LR_DECAYS if self.learning_rate == "adaptive" else 0,
+            lr_factor=ADAPTIVE_LR_FACTOR,
         )
         net = WeightedNet(
             module=module,

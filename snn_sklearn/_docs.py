@@ -75,8 +75,16 @@ _FIT_PARAMETERS = """\
     batch_size : int or "auto", default="auto"
         Samples per gradient step; ``"auto"`` is ``min(200, n_samples)``.
 
+    learning_rate : {"adaptive", "constant"}, default="adaptive"
+        Schedule of Adam's learning rate. ``"constant"`` keeps
+        ``learning_rate_init`` until training stops. ``"adaptive"`` divides it
+        by 5 when ``n_iter_no_change`` epochs in a row make no progress, at
+        most twice, and stops at the next such stall (as
+        :class:`~sklearn.neural_network.MLPClassifier`'s ``"adaptive"`` does for
+        SGD, with this patience).
+
     learning_rate_init : float, default=2e-3
-        Learning rate of the Adam optimiser.
+        Learning rate of the Adam optimiser at the start of each ``fit``.
 
     max_iter : int, default=200
         Maximum number of epochs.

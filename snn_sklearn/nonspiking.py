@@ -55,6 +55,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
         *,
         alpha=CLASSIFIER_ALPHA,
         batch_size="auto",
+        learning_rate="adaptive",
         learning_rate_init=2e-3,
         max_iter=200,
         tol=TOL,
@@ -72,6 +73,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.tol = tol
@@ -124,6 +126,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
         *,
         alpha=REGRESSOR_ALPHA,
         batch_size="auto",
+        learning_rate="adaptive",
         learning_rate_init=2e-3,
         max_iter=200,
         tol=TOL,
@@ -141,6 +144,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.tol = tol

@@ -131,6 +131,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         spike_penalty=0.0,
         alpha=CLASSIFIER_ALPHA,
         batch_size="auto",
+        learning_rate="adaptive",
         learning_rate_init=2e-3,
         max_iter=200,
         tol=CLASSIFIER_TOL,
@@ -159,6 +160,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         self.spike_penalty = spike_penalty
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.tol = tol
@@ -238,6 +240,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         spike_penalty=0.0,
         alpha=REGRESSOR_ALPHA,
         batch_size="auto",
+        learning_rate="adaptive",
         learning_rate_init=2e-3,
         max_iter=200,
         tol=REGRESSOR_TOL,
@@ -266,6 +269,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         self.spike_penalty = spike_penalty
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.tol = tol

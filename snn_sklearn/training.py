@@ -152,12 +152,34 @@ class StopWhenStalled(EarlyStopping):
 
     While the monitor is absent from the history (``partial_fit`` records no
     ``valid_score``), epochs are not counted.
+
+    With ``lr_decays`` > 0, a stall first divides the optimizer's learning
+    rate by ``lr_factor`` and counts again from zero, up to ``lr_decays``
+    times; only a stall at the smallest rate stops training (MLP's
+    ``learning_rate="adaptive"``, with its patience). A new run starts again
+    from the learning rate the net was built with.
+
+    Parameters
+    ----------
+    lr_decays : int, default=0
+        How many times a stall divides the learning rate before one stops.
+    lr_factor : float, default=5.0
+        Divisor of the learning rate at each decay.
+    **kwargs
+        Passed to skorch's :class:`~skorch.callbacks.EarlyStopping`.
     """
 
+    def __init__(self, lr_decays=0, lr_factor=5.0, **kwargs):
+        super().__init__(**kwargs)
+        self.lr_decays = lr_decays
+        self.lr_factor = lr_factor
+
     def on_train_begin(self, net, **kwargs):
-        """Forget the previous run's best value and count."""
+        """Forget the previous run's best value, count and learning-rate decays."""
         super().on_train_begin(net, **kwargs)
         self.best_score_ = self.dynamic_threshold_
+        self.decays_ = 0
+        self._set_lr(net, net.lr)
 
     def on_epoch_end(self, net, **kwargs):
         """Count a miss or a progress; keep the best value (and weights); stop if stalled."""
@@ -171,6 +193,10 @@ class StopWhenStalled(EarlyStopping):
             self.best_epoch_ = net.history[-1, "epoch"]
             if self.load_best:
                 self.best_model_weights_ = deepcopy(net.module_.state_dict())
+        if self.misses_ == self.patience and self.decays_ < self.lr_decays:
+            self.decays_ += 1
+            self.misses_ = 0
+            self._set_lr(net, net.lr / self.lr_factor**self.decays_)
         if self.misses_ == self.patience:
             self._sink(
                 f"Stopping since {self.monitor} has not improved in the last "
@@ -178,6 +204,11 @@ class StopWhenStalled(EarlyStopping):
                 verbose=net.verbose,
             )
             raise KeyboardInterrupt
+
+    @staticmethod
+    def _set_lr(net, lr):
+        for group in net.optimizer_.param_groups:
+            group["lr"] = lr
 
     @property
     def stopped(self):
