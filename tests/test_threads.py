@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from snn_sklearn import SpikingClassifier
-from snn_sklearn._base import torch_threads
+from snn_sklearn._threads import torch_threads
 
 
 @pytest.fixture
