@@ -20,8 +20,9 @@ import torch
 # Multiply-accumulates per batch (forward pass, all time steps) below which one
 # thread is at least as fast as two. The default networks (two hidden layers of
 # 128, batches of 200, 16 time steps for the spiking ones) sit near 5.6e7 and
-# 3.5e6: both ran faster on one thread (benchmarks/results/threads.txt).
-WORK_PER_THREAD = 2e8
+# 3.5e6: both ran faster on one thread, and a spiking network of two 1024-wide
+# layers (3.4e9) still did on a loaded machine (benchmarks/results/threads.txt).
+WORK_PER_THREAD = 1e9
 
 # Fits and predictions running now in this process, one per thread: joblib's
 # threading backend or a dask worker with several threads runs them side by side,
@@ -116,11 +117,10 @@ def torch_threads(n_threads, work=None):
 
     Notes
     -----
-    torch's OpenMP runtime serves scikit-learn too once torch is imported
-    first (torch loads its ``libgomp`` with ``RTLD_GLOBAL``, and scikit-learn's
-    OpenMP calls bind to it): a thread count set here would also bound
-    ``HistGradientBoosting*`` and the other OpenMP estimators in this thread,
-    which is why it is restored on the way out.
+    torch loads its ``libgomp`` with ``RTLD_GLOBAL``: the scikit-learn
+    extension modules loaded after it (``HistGradientBoosting*``'s, the
+    losses') run their OpenMP regions on torch's runtime and thread pool, so
+    the setting is restored on the way out rather than left for them.
     """
     if getattr(_thread_state, "inside", False):
         yield
