@@ -6,13 +6,10 @@ torch network and a skorch :class:`~snn_sklearn.training.WeightedNet` around it,
 and trains it.
 """
 
-import threading
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager
 from numbers import Integral, Real
 
-import joblib
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
@@ -24,6 +21,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._scaling import power_of_two_scaled
 from ._state import load_net_state, net_state, to_numpy
+from ._threads import batch_work, torch_threads
 from .networks import initialize_weights
 from .training import (
     NO_DECAY_PATTERNS,
@@ -77,55 +75,6 @@ def resolve_device(device):
             "(torch.cuda.is_available() is False); use device='cpu' or device='auto'."
         )
     return device
-
-
-# Fits and predictions running now in this process, one per thread: joblib's
-# threading backend or a dask worker with several threads runs them side by side,
-# and torch threads beyond the free cores slow such small networks down (see
-# benchmarks/results/parallel_search.txt).
-_running = {"calls": 0, "budget": None}
-_running_lock = threading.Lock()
-_thread_state = threading.local()
-
-
-@contextmanager
-def torch_threads(n_threads):
-    """Let torch use ``n_threads`` CPU threads inside the block, then restore.
-
-    Parameters
-    ----------
-    n_threads : int or None
-        Thread count, capped at the number of CPUs; ``None`` shares the
-        process's torch setting (which honours ``OMP_NUM_THREADS``) equally
-        among the blocks running at the same time in other threads: alone, a
-        block keeps the setting. A block inside another in the same thread
-        keeps the outer block's setting.
-    """
-    if getattr(_thread_state, "inside", False):
-        yield
-        return
-    with _running_lock:
-        if _running["calls"] == 0:
-            _running["budget"] = torch.get_num_threads()
-        _running["calls"] += 1
-        budget, sharing = _running["budget"], _running["calls"]
-    # torch's setting is per thread once a thread has used it, and new threads
-    # start from the last value set anywhere.
-    previous = torch.get_num_threads()
-    if n_threads is None:
-        torch.set_num_threads(max(1, budget // sharing))
-    else:
-        # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
-        torch.set_num_threads(min(n_threads, joblib.cpu_count()))
-    _thread_state.inside = True
-    try:
-        yield
-    finally:
-        _thread_state.inside = False
-        with _running_lock:
-            _running["calls"] -= 1
-            last = _running["calls"] == 0
-            torch.set_num_threads(budget if last else previous)
 
 
 class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
@@ -229,7 +178,9 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             # model rebuilds its net from them.
             self._net_params = self.get_params(deep=False)
         self.device_ = device
-        with torch_threads(self.n_threads):
+        rows = min(len(X), 200 if self.batch_size == "auto" else self.batch_size)
+        work = batch_work(self.net_.module_, rows, getattr(self, "n_steps", 1))
+        with torch_threads(self.n_threads, work):
             self._train(X, y, sample_weight, incremental)
         return self
 
@@ -430,7 +381,9 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         """Raw network outputs for validated ``X``, as a numpy array."""
         module, device = self._inference_module()
         outputs = []
-        with torch.no_grad(), torch_threads(self.n_threads):
+        rows = min(len(X), PREDICT_CHUNK_ROWS)
+        work = batch_work(module, rows, getattr(self, "n_steps", 1))
+        with torch.no_grad(), torch_threads(self.n_threads, work):
             for start in range(0, len(X), PREDICT_CHUNK_ROWS):
                 chunk = self._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
                 outputs.append(module(chunk).cpu())

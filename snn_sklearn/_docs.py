@@ -143,12 +143,16 @@ _STOPPING_PARAMETERS = """\
         CPU threads torch may use inside ``fit``, ``partial_fit`` and the
         prediction methods, at most the number of CPUs; the previous setting is
         restored afterwards.
-        ``None`` takes what the environment allows: torch's setting, which
-        honours ``OMP_NUM_THREADS`` (joblib's worker processes set it to
+        ``None`` takes at most what the environment allows: torch's setting,
+        which honours ``OMP_NUM_THREADS`` (joblib's worker processes set it to
         ``cores // n_jobs``, dask's nanny workers to 1),
         shared equally among the fits and predictions running at the same time
         in other threads of the process (joblib's threading backend, dask
-        workers with ``processes=False``). On these small networks, more
+        workers with ``processes=False``); within that share, one thread
+        unless a batch holds more than 1e9 multiply-accumulates, and no more
+        threads than the cores the load average leaves free (two threads were
+        slower than one on the default networks, quiet or busy:
+        ``benchmarks/results/threads.txt``). On these small networks, more
         threads than free cores slow training down: two fits of two threads
         each on two cores ran at 0.49x the speed of one fit at a time on a
         quiet machine (``benchmarks/results/parallel_search.txt``), and worse

@@ -37,8 +37,9 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import PREDICT_CHUNK_ROWS, torch_threads
+from ._base import PREDICT_CHUNK_ROWS
 from ._optional import import_optional
+from ._threads import torch_threads
 from .spiking import SpikingClassifier, SpikingRegressor
 
 __all__ = ["E_AC", "E_MAC", "activity_report", "record"]

@@ -50,9 +50,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
-from ._base import torch_threads
 from ._optional import import_optional
 from ._state import to_numpy
+from ._threads import torch_threads
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .readouts import SpikeCountReadout
 from .spiking import SpikingClassifier, SpikingRegressor

@@ -1,5 +1,10 @@
 """``n_threads`` bounds torch's CPU threads inside fit and predict, then restores them."""
 
+import json
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 
 import joblib
@@ -7,8 +12,8 @@ import numpy as np
 import pytest
 import torch
 
-from snn_sklearn import SpikingClassifier
-from snn_sklearn._base import torch_threads
+from snn_sklearn import SpikingClassifier, _threads
+from snn_sklearn._threads import batch_work, default_threads, torch_threads
 
 
 @pytest.fixture
@@ -44,14 +49,36 @@ def test_fit_and_predict_run_on_n_threads_and_restore_the_setting(
         torch.set_num_threads(1)
 
 
-def test_default_leaves_torch_threads_alone(data, thread_counts_seen_by_the_network):
+def test_default_runs_a_small_network_on_one_thread(data, thread_counts_seen_by_the_network):
+    # Two threads were slower than one on such batches, quiet or busy (benchmarks/threads.py).
     X, y = data
     torch.set_num_threads(2)
     try:
         SpikingClassifier((8,), n_steps=2, max_iter=2).fit(X, y)
-        assert set(thread_counts_seen_by_the_network) == {2}
+        assert set(thread_counts_seen_by_the_network) == {1}
+        assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(1)
+
+
+def test_default_gives_a_large_batch_the_free_cores_within_torch_setting(monkeypatch):
+    monkeypatch.setattr(_threads, "free_cpus", lambda: 2)
+    large = 4 * _threads.WORK_PER_THREAD
+    assert default_threads(large, budget=2) == 2
+    assert default_threads(large, budget=1) == 1
+    assert default_threads(_threads.WORK_PER_THREAD / 2, budget=2) == 1
+    assert default_threads(None, budget=2) == 2
+    monkeypatch.setattr(_threads, "free_cpus", lambda: 1)
+    assert default_threads(large, budget=2) == 1
+
+
+def test_free_cpus_is_between_one_and_the_cpus():
+    assert 1 <= _threads.free_cpus() <= os.cpu_count()
+
+
+def test_batch_work_counts_the_linear_layers_over_rows_and_steps():
+    module = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    assert batch_work(module, rows=10, n_steps=3) == 10 * 3 * (4 * 8 + 8 * 2)
 
 
 def test_more_threads_than_cpus_are_capped_instead_of_aborting_openmp(
@@ -109,3 +136,67 @@ def test_threads_started_after_concurrent_fits_get_the_full_setting_back(data):
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(1)
+
+
+# In a fresh interpreter: the test process has pinned torch to one thread (conftest).
+OPENMP_AROUND_A_FIT = """
+import json, warnings
+warnings.simplefilter("ignore")
+import numpy as np
+import torch  # first: scikit-learn's OpenMP modules loaded after it run on torch's libgomp
+import snn_sklearn
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+from threadpoolctl import threadpool_info
+
+def openmp():
+    pools = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"]
+    return [_openmp_effective_n_threads(), sorted(pools), torch.get_num_threads()]
+
+X = np.random.RandomState(0).randn(300, 8)
+y = (X[:, 0] > 0).astype(int)
+before = openmp()
+model = snn_sklearn.SpikingClassifier((16,), n_steps=4, max_iter=2, random_state=0).fit(X, y)
+model.predict(X)
+print(json.dumps({"before": before, "after": openmp()}))
+"""
+
+
+def run_fresh(script, timeout=240):
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=timeout
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_fit_leaves_scikit_learns_openmp_thread_count_as_it_found_it():
+    seen = run_fresh(OPENMP_AROUND_A_FIT)
+    assert seen["after"] == seen["before"]
+
+
+HGB_AROUND_A_FIT = """
+import json, statistics, time, warnings
+warnings.simplefilter("ignore")
+import snn_sklearn
+from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+X, y = make_classification(20000, 20, random_state=0)
+
+def hgb():
+    start = time.perf_counter()
+    HistGradientBoostingClassifier(max_iter=50, early_stopping=False, random_state=0).fit(X, y)
+    return time.perf_counter() - start
+
+before = statistics.median(hgb() for _ in range(5))
+snn_sklearn.SpikingClassifier(max_iter=3, random_state=0).fit(X[:1000], y[:1000])
+after = statistics.median(hgb() for _ in range(5))
+print(json.dumps({"before": before, "after": after}))
+"""
+
+
+@pytest.mark.slow
+def test_histgradientboosting_is_as_fast_after_a_fit_as_before():
+    seen = run_fresh(textwrap.dedent(HGB_AROUND_A_FIT), timeout=600)
+    assert seen["after"] <= 1.5 * seen["before"], seen

@@ -1,0 +1,149 @@
+"""How many CPU threads torch may use inside fit and predict.
+
+:func:`torch_threads` is the context manager that ``fit``, ``partial_fit`` and
+the prediction methods run in; :func:`default_threads` is its policy for
+``n_threads=None``, and :func:`batch_work` measures what the policy needs.
+
+The policy comes from ``benchmarks/threads.py`` (results in
+``benchmarks/results/threads.txt``): on these networks a second torch thread
+pays only when one batch holds tens of millions of multiply-accumulates, and
+it costs several times its gain when another process holds a core.
+"""
+
+import os
+import threading
+from contextlib import contextmanager
+
+import joblib
+import torch
+
+# Multiply-accumulates per batch (forward pass, all time steps) below which one
+# thread is at least as fast as two. The default networks (two hidden layers of
+# 128, batches of 200, 16 time steps for the spiking ones) sit near 5.6e7 and
+# 3.5e6: both ran faster on one thread, and a spiking network of two 1024-wide
+# layers (3.4e9) still did on a loaded machine (benchmarks/results/threads.txt).
+WORK_PER_THREAD = 1e9
+
+# Fits and predictions running now in this process, one per thread: joblib's
+# threading backend or a dask worker with several threads runs them side by side,
+# and torch threads beyond the free cores slow such small networks down (see
+# benchmarks/results/parallel_search.txt).
+_running = {"calls": 0, "budget": None}
+_running_lock = threading.Lock()
+_thread_state = threading.local()
+
+
+def batch_work(module, rows, n_steps=1):
+    """Multiply-accumulates of one forward pass of ``module`` over a batch.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The network; its :class:`torch.nn.Linear` layers are counted.
+    rows : int
+        Rows per batch.
+    n_steps : int, default=1
+        Time steps each row is run for.
+
+    Returns
+    -------
+    work : int
+    """
+    macs = sum(m.weight.numel() for m in module.modules() if isinstance(m, torch.nn.Linear))
+    return int(rows) * int(n_steps) * macs
+
+
+def free_cpus():
+    """CPUs this process may run on, less those other processes keep busy.
+
+    Returns
+    -------
+    n_cpus : int
+        At least 1. The load is the one-minute average of runnable threads,
+        less one for this process's own (calling) thread.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0] - 1
+    except OSError:  # no load average (Windows)
+        busy = 0
+    return max(1, min(cpus, round(cpus - max(busy, 0))))
+
+
+def default_threads(work, budget=None):
+    """Threads for ``n_threads=None``: one for small batches, else the free cores.
+
+    Parameters
+    ----------
+    work : int or None
+        Multiply-accumulates per batch (see :func:`batch_work`); ``None``
+        skips the size rule.
+    budget : int or None, default=None
+        Upper bound, by default torch's setting (which honours
+        ``OMP_NUM_THREADS`` and :func:`torch.set_num_threads`).
+
+    Returns
+    -------
+    n_threads : int
+        ``1`` where ``work`` is below :data:`WORK_PER_THREAD`, else
+        ``budget`` capped at :func:`free_cpus` and at one thread per
+        :data:`WORK_PER_THREAD` of work.
+    """
+    budget = torch.get_num_threads() if budget is None else budget
+    if work is None:
+        return max(1, budget)
+    by_size = max(1, int(work // WORK_PER_THREAD))
+    return max(1, min(budget, by_size, free_cpus()))
+
+
+@contextmanager
+def torch_threads(n_threads, work=None):
+    """Let torch use ``n_threads`` CPU threads inside the block, then restore.
+
+    Parameters
+    ----------
+    n_threads : int or None
+        Thread count, capped at the number of CPUs. ``None`` shares the
+        process's torch setting (which honours ``OMP_NUM_THREADS``) equally
+        among the blocks running at the same time in other threads, and
+        within that share takes :func:`default_threads` of ``work``. A block
+        inside another in the same thread keeps the outer block's setting.
+    work : int or None, default=None
+        Multiply-accumulates per batch of the computation inside the block
+        (see :func:`batch_work`); ``None`` takes the whole share.
+
+    Notes
+    -----
+    torch loads its ``libgomp`` with ``RTLD_GLOBAL``: the scikit-learn
+    extension modules loaded after it (``HistGradientBoosting*``'s, the
+    losses') run their OpenMP regions on torch's runtime and thread pool, so
+    the setting is restored on the way out rather than left for them.
+    """
+    if getattr(_thread_state, "inside", False):
+        yield
+        return
+    with _running_lock:
+        if _running["calls"] == 0:
+            _running["budget"] = torch.get_num_threads()
+        _running["calls"] += 1
+        budget, sharing = _running["budget"], _running["calls"]
+    # torch's setting is per thread once a thread has used it, and new threads
+    # start from the last value set anywhere.
+    previous = torch.get_num_threads()
+    if n_threads is None:
+        torch.set_num_threads(default_threads(work, max(1, budget // sharing)))
+    else:
+        # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
+        torch.set_num_threads(min(n_threads, joblib.cpu_count()))
+    _thread_state.inside = True
+    try:
+        yield
+    finally:
+        _thread_state.inside = False
+        with _running_lock:
+            _running["calls"] -= 1
+            last = _running["calls"] == 0
+            torch.set_num_threads(budget if last else previous)
