@@ -13,8 +13,11 @@ CSV table::
     snn-sklearn predict models/spiking.skops new_houses.csv --out predictions.csv
     python -m snn_sklearn.cli demo
 
-The command line only calls the package's public API; reading CSV tables is
-in :mod:`snn_sklearn._tabular`.
+This module only parses the arguments: ``--help``, ``--version`` and bad
+arguments answer at once, without importing torch or scikit-learn. What the
+commands do is in :mod:`snn_sklearn._commands`, imported once a command is
+parsed, which calls only the package's public API; reading CSV tables is in
+:mod:`snn_sklearn._tabular`.
 """
 
 import argparse
@@ -56,6 +59,7 @@ def main(argv=None):
     """
     args = _parser().parse_args(argv)
     try:
+        # Inside the try: a dependency failing to import is also a one-line error.
         from . import _commands
 
         return getattr(_commands, args.command)(args)
