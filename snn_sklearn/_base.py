@@ -490,8 +490,8 @@ class IncompatibleVersionError(ValueError):
 
 
 def _package_version():
-    # Imported on use: the package sets __version__ after importing this module.
-    from . import __version__
+    # Read on each call, not once: a test poses as another version by patching _version.
+    from ._version import __version__
 
     return __version__
 

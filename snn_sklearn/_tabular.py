@@ -6,12 +6,11 @@ categorical columns and missing values into the numbers a network takes.
 """
 
 import numpy as np
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from ._optional import import_optional
+
+# scikit-learn is imported in the functions that use it: the command line's
+# parser reads TASKS and MAX_AUTO_CLASSES before it may import anything heavy.
 
 TASKS = ("classification", "regression")
 # task="auto": an integer target with at most this many distinct values is a
@@ -189,6 +188,11 @@ def make_model_pipeline(estimator, X):
     pipeline : sklearn.pipeline.Pipeline
         Steps ``"preprocess"`` (a ``ColumnTransformer``) and ``"model"``.
     """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     categorical = categorical_columns(X)
     numeric = [column for column in X.columns if column not in categorical]
     preprocess = ColumnTransformer(
@@ -212,6 +216,8 @@ def encoded_as_categories(model):
 
     Empty for any other model.
     """
+    from sklearn.compose import ColumnTransformer
+
     steps = getattr(model, "named_steps", {})
     preprocess = steps.get(PREPROCESS)
     if not isinstance(preprocess, ColumnTransformer):

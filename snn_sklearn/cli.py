@@ -13,71 +13,32 @@ CSV table::
     snn-sklearn predict models/spiking.skops new_houses.csv --out predictions.csv
     python -m snn_sklearn.cli demo
 
-The command line only calls the package's public API; reading CSV tables is
-in :mod:`snn_sklearn._tabular`.
+This module only parses the arguments: ``--help``, ``--version`` and bad
+arguments answer at once, without importing torch or scikit-learn. What the
+commands do is in :mod:`snn_sklearn._commands`, imported once a command is
+parsed, which calls only the package's public API; reading CSV tables is in
+:mod:`snn_sklearn._tabular`.
 """
 
 import argparse
 import contextlib
-import csv
 import os
 import sys
-import time
-import warnings
 from pathlib import Path
 
-import torch
-from sklearn.ensemble import (
-    HistGradientBoostingClassifier,
-    HistGradientBoostingRegressor,
-    RandomForestClassifier,
-    RandomForestRegressor,
-)
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
-
-from . import (
-    NonSpikingClassifier,
-    NonSpikingRegressor,
-    SpikingClassifier,
-    SpikingRegressor,
-    __version__,
-    compare_models,
-    persistence,
-)
-from ._tabular import (
-    MAX_AUTO_CLASSES,
-    TASKS,
-    categorical_columns,
-    check_finite,
-    check_target,
-    encoded_as_categories,
-    import_pandas,
-    infer_task,
-    make_model_pipeline,
-    non_numbers,
-    read_csv,
-    split_target,
-)
-from .datasets import load_house_prices, load_iris
-from .metrics import classification_scorers, regression_scorers
-from .plotting import plot_loss_curve, plot_model_comparison, plot_spikes
+# Only what parsing needs: the commands' modules, and torch and scikit-learn with
+# them, are imported once the arguments are parsed (see main).
+from ._tabular import MAX_AUTO_CLASSES, TASKS
+from ._version import __version__
 
 PROG = "snn-sklearn"
 DEFAULT_OUT = "snn_sklearn_demo"
 DEFAULT_MODELS_OUT = "snn_sklearn_models"
-NETWORKS = {
-    "spiking": {"classification": SpikingClassifier, "regression": SpikingRegressor},
-    "nonspiking": {"classification": NonSpikingClassifier, "regression": NonSpikingRegressor},
-}
+NETWORKS = ("spiking", "nonspiking")
 MODEL_SUFFIXES = {"skops": ".skops", "pickle": ".joblib"}
-# One hold-out split rather than 5-fold: five fits of each network would take
-# most of the demo's one-minute budget on two cores (about 55 s measured).
-TEST_SIZE = 0.25
+# The estimators' defaults, for fit's help; tests/test_cli.py checks that they agree.
+DEFAULT_HIDDEN_LAYER_SIZES = (128, 128)
+DEFAULT_MAX_ITER = 200
 
 
 def main(argv=None):
@@ -98,7 +59,10 @@ def main(argv=None):
     """
     args = _parser().parse_args(argv)
     try:
-        return args.command(args)
+        # Inside the try: a dependency failing to import is also a one-line error.
+        from . import _commands
+
+        return getattr(_commands, args.command)(args)
     except BrokenPipeError:
         # As a shell tool killed by SIGPIPE; later output (Python's flush at
         # exit) goes nowhere instead of failing again.
@@ -176,15 +140,14 @@ def _parser():
         metavar="N",
         help="seed of the split and of every model, an integer >= 0 (default: 0)",
     )
-    demo.set_defaults(command=_demo)
+    demo.set_defaults(command="demo")
     _add_fit_parser(commands)
     _add_predict_parser(commands)
     return parser
 
 
 def _add_fit_parser(commands):
-    defaults = SpikingClassifier()
-    default_hidden = ",".join(map(str, defaults.hidden_layer_sizes))
+    default_hidden = ",".join(map(str, DEFAULT_HIDDEN_LAYER_SIZES))
     fit = commands.add_parser(
         "fit",
         help="cross-validate the networks on a CSV table, then fit and save them",
@@ -275,9 +238,9 @@ examples:
         type=_at_least(1),
         metavar="N",
         help="the most training epochs of each fit; fewer trains faster but less well "
-        f"(default: {defaults.max_iter})",
+        f"(default: {DEFAULT_MAX_ITER})",
     )
-    fit.set_defaults(command=_fit)
+    fit.set_defaults(command="fit")
 
 
 def _add_predict_parser(commands):
@@ -321,7 +284,7 @@ examples:
         help="load a model saved with --format pickle; loading a pickle can run any code, "
         "so only for files from a trusted source",
     )
-    predict.set_defaults(command=_predict)
+    predict.set_defaults(command="predict")
 
 
 def _seed(text):
@@ -357,429 +320,6 @@ def _layer_sizes(text):
             f"must be positive integers separated by commas, e.g. 64,32, got {text!r}"
         )
     return sizes
-
-
-def _demo(args):
-    args.out.mkdir(parents=True, exist_ok=True)
-    tasks = [
-        ("iris", load_iris, "accuracy", _classifiers()),
-        ("house prices", load_house_prices, "r2", _regressors()),
-    ]
-    n_models = sum(len(models) for *_, models in tasks)
-    rows = []
-    for dataset, load, metric, models in tasks:
-        X, y = load(return_X_y=True)
-        stratify = y if metric == "accuracy" else None
-        split = train_test_split(
-            X, y, test_size=TEST_SIZE, random_state=args.seed, stratify=stratify
-        )
-        for model in models:
-            name = type(model).__name__
-            _progress(f"[{len(rows) + 1}/{n_models}] {dataset}: fitting {name}...", end="")
-            with _one_thread():
-                pipeline, score, fit_time = _fit_and_score(model, split, args.seed)
-            _progress(f" {metric} {score:.3f} in {fit_time:.1f} s")
-            rows.append(
-                {
-                    "dataset": dataset,
-                    "model": name,
-                    "kind": _kind(model),
-                    "metric": metric,
-                    "score": score,
-                    "fit_time": fit_time,
-                    "pipeline": pipeline,
-                    "sample": split[1][:1],
-                }
-            )
-    _print_table(rows)
-    table = args.out / "results.csv"
-    _write_table(rows, table)
-    print(f"\nResults written to {table}")
-    _save_plots(rows, args.out)
-    return 0
-
-
-def _classifiers():
-    return [
-        SpikingClassifier(),
-        NonSpikingClassifier(),
-        LogisticRegression(max_iter=1000),
-        RandomForestClassifier(),
-        HistGradientBoostingClassifier(),
-    ]
-
-
-def _regressors():
-    return [
-        SpikingRegressor(),
-        NonSpikingRegressor(),
-        LinearRegression(),
-        RandomForestRegressor(),
-        HistGradientBoostingRegressor(),
-    ]
-
-
-@contextlib.contextmanager
-def _one_thread():
-    """Run torch and the OpenMP and BLAS pools on one thread, then restore them.
-
-    On tables this small one thread is faster than two, and it does not collapse
-    when another process shares the cores (two shared cores, two threads: 155 s
-    for the demo; one thread: 15 s).
-    """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1):
-            yield
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _progress(message, end="\n"):
-    print(message, end=end, file=sys.stderr, flush=True)
-
-
-def _fit_and_score(model, split, seed):
-    """Fit ``model`` after a scaler on the training part.
-
-    Returns the fitted pipeline, its score on the test part and its fit time.
-    """
-    X_train, X_test, y_train, y_test = split
-    if "random_state" in model.get_params():
-        model.set_params(random_state=seed)
-    pipeline = make_pipeline(StandardScaler(), model)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        # The demo keeps default settings; stopping at max_iter is expected, not news.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pipeline.fit(X_train, y_train)
-    fit_time = time.perf_counter() - start
-    return pipeline, pipeline.score(X_test, y_test), fit_time
-
-
-def _kind(model):
-    if isinstance(model, (SpikingClassifier, SpikingRegressor)):
-        return "spiking"
-    if isinstance(model, (NonSpikingClassifier, NonSpikingRegressor)):
-        return "non-spiking"
-    return "baseline"
-
-
-def _print_table(rows):
-    held_out = f"{TEST_SIZE:.0%}"
-    print(f"\nScores on a {held_out} hold-out of each table; fit time on the rest.\n")
-    header = f"{'dataset':<14}{'model':<32}{'kind':<13}{'metric':<10}{'score':>7}{'fit (s)':>10}"
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        print(
-            f"{row['dataset']:<14}{row['model']:<32}{row['kind']:<13}{row['metric']:<10}"
-            f"{row['score']:>7.3f}{row['fit_time']:>10.2f}"
-        )
-
-
-def _write_table(rows, path):
-    fields = ["dataset", "model", "kind", "metric", "score", "fit_time"]
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def _save_plots(rows, out):
-    """Write the demo's figures into ``out`` and say where; only a hint without matplotlib."""
-    if not _has_matplotlib():
-        return
-    networks = [row for row in rows if row["kind"] != "baseline"]
-    curves = _loss_curve_grid(
-        [(f"{row['model']} on {row['dataset']}", row["pipeline"]) for row in networks], 2
-    )
-    _save(curves, out / "loss_curves.png", "Loss curves")
-    try:
-        comparison = _model_comparison(rows)
-    except ImportError:
-        print(f"The model comparison plot needs pandas: pip install {PROG}[pandas]")
-    else:
-        _save(comparison, out / "model_comparison.png", "Model comparison")
-    _save(_spike_raster(rows), out / "spikes.png", "Spike raster")
-
-
-def _has_matplotlib():
-    """Whether matplotlib is installed; without it, say how to get the plots."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        print(f"Plots need matplotlib: pip install {PROG}[plot]")
-        return False
-    return True
-
-
-def _loss_curve_grid(titled_models, n_cols):
-    """One loss-curve panel per ``(title, fitted model)``, ``n_cols`` panels a row."""
-    from matplotlib.figure import Figure
-
-    n_rows = -(-len(titled_models) // n_cols)
-    figure = Figure(figsize=(5 * n_cols, 4 * n_rows), layout="constrained")
-    axes = figure.subplots(n_rows, n_cols, squeeze=False).ravel()
-    for ax, (title, model) in zip(axes, titled_models, strict=False):
-        plot_loss_curve(model, ax=ax)
-        ax.set_title(title)
-    for ax in axes[len(titled_models) :]:
-        ax.remove()
-    return figure
-
-
-def _model_comparison(rows):
-    import pandas as pd
-    from matplotlib.figure import Figure
-
-    datasets = list(dict.fromkeys(row["dataset"] for row in rows))
-    figure = Figure(figsize=(5 * len(datasets), 4.5), layout="constrained")
-    for ax, dataset in zip(
-        figure.subplots(1, len(datasets), squeeze=False)[0], datasets, strict=True
-    ):
-        scored = [row for row in rows if row["dataset"] == dataset]
-        metric = scored[0]["metric"]
-        # A single hold-out score per model: the table has means and no deviations.
-        table = pd.DataFrame(
-            {f"{metric}_mean": [row["score"] for row in scored]},
-            index=[row["model"] for row in scored],
-        )
-        plot_model_comparison(table, ax=ax)
-        ax.set_title(f"{dataset}: {metric} on the hold-out")
-    return figure
-
-
-def _spike_raster(rows):
-    spiking = next(row for row in rows if row["kind"] == "spiking")
-    figure = plot_spikes(spiking["pipeline"], spiking["sample"])
-    figure.suptitle(f"{spiking['model']} on one {spiking['dataset']} test sample")
-    return figure
-
-
-def _save(figure, path, what):
-    figure.savefig(path, dpi=100)
-    print(f"{what} written to {path}")
-
-
-def _fit(args):
-    pd = import_pandas()
-    X, y, task = _training_table(args)
-    params = {"random_state": args.seed}
-    if args.hidden is not None:
-        params["hidden_layer_sizes"] = args.hidden
-    if args.max_iter is not None:
-        params["max_iter"] = args.max_iter
-    kinds = list(NETWORKS) if args.model == "all" else [args.model]
-    models = {kind: make_model_pipeline(NETWORKS[kind][task](**params), X) for kind in kinds}
-    folds = _folds(task, args.cv, args.seed)
-    scoring = _scoring(task, y)
-    args.out.mkdir(parents=True, exist_ok=True)
-
-    _progress(f"{task.capitalize()} of {args.target!r} from {X.shape[1]} column(s), {len(y)} rows.")
-    n_steps = 2 * len(models)
-    with _one_thread(), _quiet_warnings():
-        tables = [
-            _timed(
-                f"[{step}/{n_steps}] cross-validating {_name(model)} on {args.cv} folds",
-                compare_models,
-                {_name(model): model},
-                X,
-                y,
-                cv=folds,
-                scoring=scoring,
-            )
-            for step, model in enumerate(models.values(), start=1)
-        ]
-        for step, model in enumerate(models.values(), start=len(models) + 1):
-            _timed(
-                f"[{step}/{n_steps}] fitting {_name(model)} on all {len(y)} rows", model.fit, X, y
-            )
-    results = pd.concat(tables)
-    _print_comparison(results, args.cv)
-    table = args.out / "comparison.csv"
-    results.to_csv(table)
-    print(f"\nComparison written to {table}")
-    saved = _save_models(models, args, task)
-    for path in saved:
-        print(f"Model written to {path}")
-    for plot in _save_fit_plots(results, models, args.out):
-        print(f"Plot written to {plot}")
-    print(f"Predict with: {PROG} predict {saved[0]} DATA.csv")
-    return 0
-
-
-def _name(model):
-    return type(model[-1]).__name__
-
-
-def _timed(doing, work, *args, **kwargs):
-    """Return ``work(*args, **kwargs)``, saying what it does and how long it took."""
-    _progress(f"{doing}...", end="")
-    start = time.perf_counter()
-    result = work(*args, **kwargs)
-    _progress(f" {time.perf_counter() - start:.1f} s")
-    return result
-
-
-def _training_table(args):
-    """The features, the checked target and the task of ``fit``'s table."""
-    frame = read_csv(args.data)
-    X, y, n_dropped = split_target(frame, args.target, args.data)
-    categorical = categorical_columns(X)
-    if categorical:
-        # Read text columns as text throughout, as predict will: "01" stays "01".
-        frame = read_csv(args.data, categorical)
-        X, y, _ = split_target(frame, args.target, args.data)
-    check_finite(frame, args.data)
-    task = infer_task(y) if args.task == "auto" else args.task
-    y = check_target(y, task, args.cv)
-    if n_dropped:
-        _progress(f"Dropped {n_dropped} row(s) without a value of {args.target!r}.")
-    return X, y, task
-
-
-def _save_models(models, args, task):
-    """Save each fitted model into ``args.out``; return the paths written."""
-    paths = []
-    for kind, model in models.items():
-        # Plain attributes, which every persistence format keeps: predict reads them.
-        model.target_name_ = args.target
-        model.task_ = task
-        with _quiet_warnings():
-            path = args.out / f"{kind}{MODEL_SUFFIXES[args.format]}"
-            paths.append(persistence.dump(model, path, format=args.format))
-    return paths
-
-
-def _folds(task, n_folds, seed):
-    """``n_folds`` shuffled folds; seeded, so every model gets the same ones."""
-    folds = StratifiedKFold if task == "classification" else KFold
-    return folds(n_folds, shuffle=True, random_state=seed)
-
-
-def _scoring(task, y):
-    if task == "classification":
-        return classification_scorers()
-    scoring = regression_scorers()
-    if (y == 0).any():
-        del scoring["neg_root_mean_squared_relative_error"]
-        _progress("The target has zeros: the relative error (RMSRE) is left out.")
-    return scoring
-
-
-@contextlib.contextmanager
-def _quiet_warnings():
-    """Show warnings as one line each, and none for stopping at ``max_iter``."""
-
-    def show(message, category, filename, lineno, file=None, line=None):
-        print(f"{PROG}: warning: {_one_line(message)}", file=sys.stderr, flush=True)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.showwarning = show
-        yield
-
-
-def _print_comparison(results, n_folds):
-    names = [name.removesuffix("_mean") for name in results.columns if name.endswith("_mean")]
-    width = max(max(map(len, results.index)), 18) + 2
-    print(f"\nMean ± standard deviation over {n_folds} cross-validation folds.\n")
-    header = f"{'score':<38}" + "".join(f"{model:>{width}}" for model in results.index)
-    print(header)
-    print("-" * len(header))
-    for name in names:
-        label = f"{name} (s)" if name.endswith("_time") else name
-        cells = (
-            f"{row[name + '_mean']:.4g} ± {row[name + '_std']:.2g}" for _, row in results.iterrows()
-        )
-        print(f"{label:<38}" + "".join(f"{cell:>{width}}" for cell in cells))
-
-
-def _save_fit_plots(results, models, out):
-    """Save the plots of a ``fit`` run into ``out``; return the paths written.
-
-    Parameters
-    ----------
-    results : pandas.DataFrame
-        The cross-validation table, as :func:`~snn_sklearn.compare_models` returns it.
-    models : dict of str to Pipeline
-        The models fitted on the whole table, by ``--model`` name.
-    out : pathlib.Path
-        The output folder.
-
-    Returns
-    -------
-    paths : list of pathlib.Path
-        ``loss_curves.png`` and ``model_comparison.png``; none without matplotlib,
-        after a hint naming the extra.
-    """
-    if not _has_matplotlib():
-        return []
-    from matplotlib.figure import Figure
-
-    curves = _loss_curve_grid(
-        [(f"{_name(model)} ({kind})", model) for kind, model in models.items()], len(models)
-    )
-    comparison = Figure(figsize=(6, 4.5), layout="constrained")
-    plot_model_comparison(results, ax=comparison.subplots())
-    paths = [out / "loss_curves.png", out / "model_comparison.png"]
-    for figure, path in zip((curves, comparison), paths, strict=True):
-        figure.savefig(path, dpi=100)
-    return paths
-
-
-def _predict(args):
-    pd = import_pandas()
-    model = _load_model(args)
-    X = _prediction_table(model, args.data)
-    if args.proba and not hasattr(model, "predict_proba"):
-        raise ValueError(f"--proba needs a classifier, but {args.model} predicts a quantity")
-    with _one_thread(), _quiet_warnings():
-        predictions = pd.DataFrame({"prediction": model.predict(X)})
-        if args.proba:
-            proba = model.predict_proba(X)
-            for column, cls in enumerate(model.classes_):
-                predictions[f"proba_{cls}"] = proba[:, column]
-    if args.out is None:
-        predictions.to_csv(sys.stdout, index=False)
-    else:
-        predictions.to_csv(args.out, index=False)
-        print(f"{len(predictions)} predictions written to {args.out}")
-    return 0
-
-
-def _load_model(args):
-    if not args.model.is_file():
-        raise ValueError(f"the model file {args.model} does not exist")
-    try:
-        return persistence.load(args.model, allow_pickle=args.allow_pickle)
-    except ValueError as error:
-        # persistence speaks to Python callers; say its remedy as an option.
-        raise ValueError(str(error).replace("allow_pickle=True", "--allow-pickle")) from error
-
-
-def _prediction_table(model, path):
-    """The table at ``path`` as ``model`` was fitted on it: its columns, read the same way."""
-    categorical = encoded_as_categories(model)
-    X = read_csv(path, categorical)
-    features = getattr(model, "feature_names_in_", None)
-    if features is not None:
-        missing = [column for column in features if column not in X]
-        if missing:
-            raise ValueError(
-                f"{path} lacks column(s) the model was fitted on: {', '.join(missing)}"
-            )
-        # Only the columns the model reads: the target and any other column are ignored.
-        X = X[list(features)]
-    check_finite(X, path)
-    for column in X.columns:
-        if column not in categorical and (text := non_numbers(X[column])):
-            raise ValueError(
-                f"column {column!r} must hold numbers, as in fit, but holds {text[0]!r} in {path}"
-            )
-    return X
 
 
 if __name__ == "__main__":

@@ -49,10 +49,10 @@ import torch
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from . import __version__
 from ._optional import import_optional
 from ._state import to_numpy
 from ._threads import torch_threads
+from ._version import __version__
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .readouts import SpikeCountReadout
 from .spiking import SpikingClassifier, SpikingRegressor

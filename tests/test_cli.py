@@ -9,7 +9,7 @@ import pytest
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 import snn_sklearn
-from snn_sklearn import cli
+from snn_sklearn import _commands, cli
 
 pd = pytest.importorskip("pandas")
 
@@ -56,7 +56,7 @@ def tiny_demo(monkeypatch):
     """Shrink the demo's models so that a test can run it again in a second."""
     small = {"hidden_layer_sizes": 4, "max_iter": 2}
     monkeypatch.setattr(
-        cli,
+        _commands,
         "_classifiers",
         lambda: [
             snn_sklearn.SpikingClassifier(n_steps=2, **small),
@@ -65,7 +65,7 @@ def tiny_demo(monkeypatch):
         ],
     )
     monkeypatch.setattr(
-        cli,
+        _commands,
         "_regressors",
         lambda: [
             snn_sklearn.SpikingRegressor(n_steps=2, **small),
@@ -272,6 +272,26 @@ def test_command_help_explains_every_option_with_examples(command, options):
     for option in options:
         assert option in stdout
     assert f"examples:\n  snn-sklearn {command} " in stdout
+
+
+@pytest.mark.parametrize(
+    "Estimator",
+    [
+        snn_sklearn.SpikingClassifier,
+        snn_sklearn.SpikingRegressor,
+        snn_sklearn.NonSpikingClassifier,
+        snn_sklearn.NonSpikingRegressor,
+    ],
+)
+def test_fit_help_defaults_are_the_estimators(Estimator):
+    """The parser states the defaults without importing the estimators: they must agree."""
+    params = Estimator().get_params()
+    assert params["hidden_layer_sizes"] == cli.DEFAULT_HIDDEN_LAYER_SIZES
+    assert params["max_iter"] == cli.DEFAULT_MAX_ITER
+
+
+def test_every_model_choice_has_its_estimators():
+    assert tuple(_commands.ESTIMATORS) == cli.NETWORKS
 
 
 def test_fit_finishes_with_status_0(classification):

@@ -281,7 +281,7 @@ def test_file_of_another_kind_is_not_a_valid_model_file(tmp_path):
 def test_file_from_another_version_names_both_versions(format, data, tmp_path, monkeypatch):
     model = fit(tiny(NonSpikingClassifier), data)
     with monkeypatch.context() as patch:
-        patch.setattr(snn_sklearn, "__version__", "0.0.1")
+        patch.setattr(snn_sklearn._version, "__version__", "0.0.1")
         path = dump(model, tmp_path / "model", format=format)
     message = (
         f"saved by snn_sklearn 0.0.1 and cannot be loaded by snn_sklearn {snn_sklearn.__version__}"
@@ -293,7 +293,7 @@ def test_file_from_another_version_names_both_versions(format, data, tmp_path, m
 def test_plain_pickle_of_another_version_is_refused(data, monkeypatch):
     model = fit(tiny(NonSpikingClassifier), data)
     with monkeypatch.context() as patch:
-        patch.setattr(snn_sklearn, "__version__", "0.0.1")
+        patch.setattr(snn_sklearn._version, "__version__", "0.0.1")
         blob = pickle.dumps(model)
     with pytest.raises(IncompatibleVersionError, match="0.0.1"):
         pickle.loads(blob)
