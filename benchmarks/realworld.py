@@ -312,7 +312,7 @@ def run_worker(table, model, seed, params):
 
 
 def collect(tables, models, seeds, params, cache_path, use_cache):
-    """Results per (table, model): the lists of scores and fit-time ratios to HGB."""
+    """Per (table, model): median score and median fit-time ratio to HGB over the seeds."""
     cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     versions = {model: model_version(model) for model in models}
     raw = {}
@@ -321,7 +321,13 @@ def collect(tables, models, seeds, params, cache_path, use_cache):
             model_params = params if model in SNN_MODELS else {}
             for seed in seeds:
                 key = "|".join(
-                    [table.name, model, str(seed), json.dumps(model_params), versions[model]]
+                    [
+                        table.name,
+                        model,
+                        str(seed),
+                        json.dumps(model_params, sort_keys=True),
+                        versions[model],
+                    ]
                 )
                 if use_cache and key in cache:
                     result = cache[key]
@@ -398,6 +404,14 @@ def format_report(tables, models, summary, n_rows, note):
                 f"{label:13} {LABELS[model]:10}  >= MLP on {wins}/{len(ok)} tables, "
                 f"mean gap to HGB {gap:+.4f}, median fit time {ratio:.2f}x HGB"
             )
+    errors = [
+        f"{table.name} {LABELS[model]}: {summary[table.name, model]['error']}"
+        for table in tables
+        for model in models
+        if "error" in summary[table.name, model]
+    ]
+    if errors:
+        lines += ["", "errors (not cached, refitted on the next run):", *errors]
     if note:
         lines += ["", note]
     return "\n".join(lines)
@@ -423,7 +437,7 @@ def main(argv=None):
         "--worker", nargs=3, metavar=("TABLE", "MODEL", "SEED"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
-    params = json.loads(args.params)  # keys in the given order, as cached
+    params = json.loads(args.params)
 
     if args.worker:
         name, model, seed = args.worker
