@@ -305,8 +305,8 @@ def run_worker(table, model, seed, params):
     process = subprocess.run(command, capture_output=True, text=True)
     lines = process.stdout.strip().splitlines()
     if process.returncode != 0 or not lines:
-        tail = process.stderr.strip().splitlines()[-1:] or [f"exit code {process.returncode}"]
-        return {"error": tail[0]}
+        tail = process.stderr.strip().splitlines()[-1:] or ["no output"]
+        return {"error": f"{tail[0]} (exit code {process.returncode})"}
     return json.loads(lines[-1])
 
 
