@@ -22,6 +22,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._scaling import power_of_two_scaled
 from ._state import load_net_state, net_state, to_numpy
 from ._threads import batch_work, torch_threads
+from .embeddings import PiecewiseLinearEmbedding, quantile_bin_edges
 from .networks import initialize_weights
 from .training import (
     NO_DECAY_PATTERNS,
@@ -87,6 +88,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "input_bins": [Interval(Integral, 0, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions(set(LEARNING_RATES))],
@@ -173,6 +175,9 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             self._random = check_random_state(self.random_state)
             seed = int(self._random.randint(np.iinfo(np.int32).max))
             self._generator = torch.Generator().manual_seed(seed)
+            self._input_edges = (
+                quantile_bin_edges(X, sample_weight, self.input_bins) if self.input_bins else None
+            )
             self.net_ = self._build_net(X.shape[1], device)
             # The net keeps these even if set_params changes them later; a loaded
             # model rebuilds its net from them.
@@ -193,6 +198,12 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 f"of positive integers, got {self.hidden_layer_sizes!r}."
             )
         self._hidden_sizes = tuple(int(s) for s in sizes)
+
+    def _embedding(self):
+        """The fitted numeric embedding, or None when ``input_bins=0``."""
+        if self._input_edges is None:
+            return None
+        return PiecewiseLinearEmbedding(self._input_edges)
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

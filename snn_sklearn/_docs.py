@@ -1,7 +1,17 @@
 """Docstring fragments shared by the four estimators' numpydoc docstrings."""
 
+INPUT_BINS_PARAMETER = """\
+    input_bins : int, default=16
+        Numeric embedding of the input: each feature enters the network as
+        its value softly clipped to about [-3, 3], plus a piecewise-linear
+        encoding over up to ``input_bins`` bins at its quantiles in the first
+        training data (fewer for features with fewer distinct values, one for
+        a one-hot column). ``0`` feeds the features unchanged. See
+        :mod:`snn_sklearn.embeddings`.
+"""
+
 SPIKING_PARAMETERS = """\
-    n_steps : int, default=16
+    n_steps : int, default=8
         Number of simulated time steps per sample.
 
     encoder : {"direct", "rate", "noisy", "latency", "population"}, default="direct"
@@ -66,7 +76,7 @@ def alpha_parameter(default):
     alpha : float, default={default:g}
         Strength of the L2 penalty on the connection weights (``weight_decay``
         of Adam; biases, decays and thresholds are not penalised). The default
-        was chosen on ``benchmarks/accuracy.py``.
+        was chosen on the tuning half of ``benchmarks/realworld.py``.
 """
 
 

@@ -43,6 +43,9 @@ class SpikingNetwork(nn.Module):
         Learn decay / threshold per neuron.
     readout : {"mean", "max", "spike_count"}
         How output potentials or spikes are reduced over time.
+    embedding : PiecewiseLinearEmbedding or None, default=None
+        Static numeric embedding applied to the features before the encoder,
+        see :mod:`snn_sklearn.embeddings`; ``None`` feeds the features as they are.
     spike_penalty : float, default=0.0
         Weight :math:`\lambda` of the firing-rate penalty. When it is > 0, each
         forward pass in training mode stores :math:`\lambda r_i` per sample in
@@ -67,10 +70,12 @@ class SpikingNetwork(nn.Module):
         learn_beta,
         learn_threshold,
         readout,
+        embedding=None,
         spike_penalty=0.0,
     ):
         super().__init__()
         self.n_steps = n_steps
+        self.embedding = embedding
         self.spike_penalty = float(spike_penalty)
         self.sample_penalty = None
         self.encoder = make_encoder(encoder)
@@ -79,7 +84,8 @@ class SpikingNetwork(nn.Module):
         def lif(size):
             return LIF(size, beta, threshold, reset, spike_function, learn_beta, learn_threshold)
 
-        sizes = [self.encoder.n_inputs(n_features), *hidden_layer_sizes]
+        n_channels = n_features if embedding is None else embedding.n_outputs
+        sizes = [self.encoder.n_inputs(n_channels), *hidden_layer_sizes]
         self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in pairwise(sizes))
         self.neurons = nn.ModuleList(lif(size) for size in hidden_layer_sizes)
         if readout == "spike_count":
@@ -104,6 +110,8 @@ class SpikingNetwork(nn.Module):
         It is ``(batch, n_features)`` for a static code, ``(n_steps, batch, n_inputs)``
         otherwise; stochastic encoders draw from ``noise_generator`` in training.
         """
+        if self.embedding is not None:
+            x = self.embedding(x)
         return self.encoder(x, self.n_steps, self.noise_generator if self.training else None)
 
     def record(self, x, signal=None):
@@ -169,12 +177,15 @@ class DenseNetwork(nn.Module):
         Width of each hidden layer.
     n_outputs : int
         Number of outputs.
+    embedding : PiecewiseLinearEmbedding or None, default=None
+        Static numeric embedding applied to the features first, see
+        :mod:`snn_sklearn.embeddings`; ``None`` feeds the features as they are.
     """
 
-    def __init__(self, n_features, hidden_layer_sizes, n_outputs):
+    def __init__(self, n_features, hidden_layer_sizes, n_outputs, embedding=None):
         super().__init__()
-        sizes = [n_features, *hidden_layer_sizes]
-        layers = []
+        sizes = [n_features if embedding is None else embedding.n_outputs, *hidden_layer_sizes]
+        layers = [] if embedding is None else [embedding]
         for a, b in pairwise(sizes):
             layers += [nn.Linear(a, b), nn.ReLU()]
         layers.append(nn.Linear(sizes[-1], n_outputs))
