@@ -240,13 +240,16 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
 
     n_steps = module.n_steps
     static_input = tallies[0].static
+    embedding = module.embedding
+    twin_inputs = estimator.n_features_in_ if embedding is None else embedding.n_outputs
     rows = []
     for index, (tally, weight) in enumerate(zip(tallies, weights, strict=True)):
         fan_out, fan_in = weight.shape
         input_is_spikes = index > 0 or module.encoder.emits_spikes
         evaluations = 1 if index == 0 and static_input else n_steps
         effective = tally.effective_ops / n_samples
-        ann_fan_in = estimator.n_features_in_ if index == 0 else fan_in
+        # The twin has the same numeric embedding but no spiking encoder.
+        ann_fan_in = twin_inputs if index == 0 else fan_in
         spiking_output = tally.output_elements > 0
         rows.append(
             {
