@@ -214,9 +214,10 @@ def write_nir(estimator, path, *, dt=DEFAULT_DT):
 def graph_input(estimator, X):
     """The input an exported graph receives, per sample and time step.
 
-    The encoder is not part of the graph: this is the encoded input the
-    estimator's first layer sees, the features themselves for
-    ``encoder="direct"`` (repeated at every step). Drive the graph with
+    The numeric embedding (``input_bins``) and the encoder are not part of the
+    graph: this is the input the estimator's first layer sees, the embedded
+    features for ``encoder="direct"`` (repeated at every step), or the raw
+    features with ``input_bins=0``. Drive the graph with
     ``graph_input(estimator, X)[:, t]`` at step ``t``. Stochastic encoders draw
     exactly what ``predict`` draws.
 
@@ -230,8 +231,9 @@ def graph_input(estimator, X):
     Returns
     -------
     inputs : ndarray of shape (n_samples, n_steps, n_inputs)
-        ``n_inputs`` is ``n_features``, or ``n_features * 8`` for the
-        ``"population"`` encoder; the dtype the estimator was fitted in.
+        ``n_inputs`` is the width of the numeric embedding (``n_features``
+        with ``input_bins=0``), times 8 for the ``"population"`` encoder; the
+        dtype the estimator was fitted in.
 
     Raises
     ------
@@ -246,9 +248,13 @@ def graph_input(estimator, X):
     >>> from snn_sklearn import SpikingRegressor
     >>> from snn_sklearn.export import graph_input
     >>> X = np.random.default_rng(0).normal(size=(40, 3))
-    >>> reg = SpikingRegressor((8,), n_steps=10, max_iter=5, random_state=0).fit(X, X.sum(1))
-    >>> graph_input(reg, X[:2]).shape
+    >>> reg = SpikingRegressor((8,), n_steps=10, input_bins=0, max_iter=5, random_state=0)
+    >>> graph_input(reg.fit(X, X.sum(1)), X[:2]).shape
     (2, 10, 3)
+    >>> reg.set_params(input_bins=4).fit(X, X.sum(1)).net_.module_.embedding.n_outputs
+    15
+    >>> graph_input(reg, X[:2]).shape
+    (2, 10, 15)
     """
     _check_exportable(estimator, "graph_input")
     X = estimator._validate_for_predict(X)

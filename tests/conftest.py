@@ -27,10 +27,11 @@ def regression_data():
 def _tiny(Estimator, **params):
     """An instance of ``Estimator`` small enough to fit in a few milliseconds.
 
-    One hidden layer of 4, 2 epochs, ``random_state=0``, and 2 time steps for the
-    spiking estimators; ``params`` override any of these or set others.
+    One hidden layer of 4, 2 epochs, ``random_state=0``, float64 arithmetic (in
+    which the tests' exact comparisons hold) and 2 time steps for the spiking
+    estimators; ``params`` override any of these or set others.
     """
-    defaults = {"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": 0}
+    defaults = {"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": 0, "dtype": "float64"}
     if Estimator in (SpikingClassifier, SpikingRegressor):
         defaults["n_steps"] = 2
     return Estimator(**{**defaults, **params})

@@ -24,7 +24,15 @@ def data(value=None):
 
 
 def fitted(estimator_class=SpikingRegressor, X=None, **params):
-    params = {"n_steps": 5, "max_iter": 1, "random_state": 0, **params}
+    # The hand counts below are of the raw features, in float64.
+    params = {
+        "n_steps": 5,
+        "max_iter": 1,
+        "random_state": 0,
+        "input_bins": 0,
+        "dtype": "float64",
+        **params,
+    }
     if X is None:
         X, y = data()
     else:

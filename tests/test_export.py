@@ -43,6 +43,7 @@ def fitted(task="classification", dtype=np.float64, **params):
     """A small spiking estimator fitted on :func:`split`, active enough to spike."""
     X_train, _, y_train, _ = split(dtype)
     params = {
+        "dtype": np.dtype(dtype).name,
         "n_steps": N_STEPS,
         "reset": "zero",
         "threshold": 0.5,
@@ -338,11 +339,22 @@ def test_missing_nir_raises_an_import_error_naming_the_extra(monkeypatch):
 
 def test_graph_input_repeats_direct_features_at_every_step():
     X_test = split()[1]
-    inputs = graph_input(fitted(), X_test)
+    inputs = graph_input(fitted(input_bins=0), X_test)
     assert inputs.shape == (len(X_test), N_STEPS, X_test.shape[1])
     np.testing.assert_array_equal(inputs, np.repeat(X_test[:, None], N_STEPS, axis=1))
 
 
 def test_graph_input_has_eight_channels_per_feature_for_population_coding():
     X_test = split()[1]
-    assert graph_input(fitted(encoder="population"), X_test).shape[2] == 8 * X_test.shape[1]
+    estimator = fitted(encoder="population", input_bins=0)
+    assert graph_input(estimator, X_test).shape[2] == 8 * X_test.shape[1]
+
+
+def test_graph_input_is_the_numeric_embedding_of_the_features():
+    X_test = split()[1]
+    estimator = fitted()
+    embedding = estimator.net_.module_.embedding
+    expected = embedding(torch.as_tensor(X_test)).numpy()
+    inputs = graph_input(estimator, X_test)
+    assert inputs.shape == (len(X_test), N_STEPS, embedding.n_outputs)
+    np.testing.assert_array_equal(inputs, np.repeat(expected[:, None], N_STEPS, axis=1))

@@ -33,7 +33,14 @@ def _data(n_samples=60):
 
 
 def _estimator(cls, **params):
-    settings = {"hidden_layer_sizes": (16, 16), "n_steps": 8, "max_iter": 30, "random_state": 0}
+    settings = {
+        "hidden_layer_sizes": (16, 16),
+        "n_steps": 8,
+        "max_iter": 30,
+        "random_state": 0,
+        # The exact comparisons below hold in float64.
+        "dtype": "float64",
+    }
     return cls(**{**settings, **params})
 
 

@@ -81,6 +81,8 @@ def small(Estimator, **params):
         "batch_size": 32,
         "learning_rate_init": 0.01,
         "random_state": 0,
+        # The exact comparisons below hold in float64.
+        "dtype": "float64",
     }
     if Estimator in SPIKING:
         defaults["n_steps"] = 4

@@ -14,12 +14,17 @@ class FakeNet:
         self.history = History()
         self.module_ = torch.nn.Linear(1, 1)
         self.verbose = 0
+        self.lr = 1.0
+        self.optimizer_ = torch.optim.Adam(self.module_.parameters(), lr=self.lr)
 
 
-def run(losses, tol, patience, monitor="train_loss", lower_is_better=True, load_best=False):
+def run(
+    losses, tol, patience, monitor="train_loss", lower_is_better=True, load_best=False, **decay
+):
     """Feed ``losses`` epoch by epoch; return the callback and the epochs run."""
     net = FakeNet()
     stall = StopWhenStalled(
+        **decay,
         monitor=monitor,
         lower_is_better=lower_is_better,
         patience=patience,
@@ -78,3 +83,43 @@ def test_epochs_without_the_monitor_are_not_counted():
 def test_an_unchanged_loss_is_no_progress(tol):
     stall, epochs = run([1.0] * 10, tol=tol, patience=2)
     assert epochs == 3
+
+
+def test_each_stall_divides_the_learning_rate_before_the_last_one_stops():
+    stall, epochs = run([1.0] * 30, tol=1e-3, patience=3, lr_decays=2, lr_factor=5.0)
+    # Epoch 1 sets the best; three stalls of three epochs each, the third stops.
+    assert epochs == 1 + 3 * 3
+    assert stall.stopped
+    assert stall.decays_ == 2
+
+
+def test_the_learning_rate_falls_by_the_factor_at_each_stall():
+    net = FakeNet()
+    stall = StopWhenStalled(
+        monitor="train_loss", patience=2, threshold=1e-3, threshold_mode="abs", lr_decays=2
+    )
+    stall.on_train_begin(net)
+    rates = []
+    for epoch in range(1, 6):
+        net.history.new_epoch()
+        net.history.record("epoch", epoch)
+        net.history.record("train_loss", 1.0)
+        stall.on_epoch_end(net)
+        rates.append(net.optimizer_.param_groups[0]["lr"])
+    assert rates == [1.0, 1.0, 0.2, 0.2, 0.2 / 5]
+
+
+def test_a_new_run_starts_from_the_initial_learning_rate():
+    net = FakeNet()
+    stall = StopWhenStalled(
+        monitor="train_loss", patience=1, threshold=1e-3, threshold_mode="abs", lr_decays=1
+    )
+    stall.on_train_begin(net)
+    for epoch in (1, 2):
+        net.history.new_epoch()
+        net.history.record("epoch", epoch)
+        net.history.record("train_loss", 1.0)
+        stall.on_epoch_end(net)
+    assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(0.2)
+    stall.on_train_begin(net)
+    assert net.optimizer_.param_groups[0]["lr"] == 1.0
