@@ -12,6 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -26,6 +27,7 @@ from .embeddings import PiecewiseLinearEmbedding, quantile_bin_edges
 from .networks import initialize_weights
 from .training import (
     NO_DECAY_PATTERNS,
+    SparseRows,
     StopOnNonFiniteLoss,
     StopWhenStalled,
     TensorBatches,
@@ -46,6 +48,9 @@ COMPUTE_DTYPES = ("float32", "float64")
 # Input precisions validate_data keeps as they are; the network converts them
 # to its own dtype chunk by chunk, so float64 input is never copied whole.
 FLOAT_DTYPES = (np.float64, np.float32)
+# Sparse X is kept in CSR format, whose row slices are cheap: each training
+# batch and prediction chunk densifies its own rows, never the whole matrix.
+ACCEPT_SPARSE = "csr"
 PREDICT_CHUNK_ROWS = 4096
 # Fitted attributes that a loaded model rebuilds from its saved state on first use.
 LAZY_ATTRIBUTES = ("net_", "history_", "_generator")
@@ -126,6 +131,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     def _validation_score(self):
         """Return the function scoring validation predictions."""
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     # ----------------------------------------------------------------- fitting
 
     def _fit(self, X, y, sample_weight, incremental, classes=None):
@@ -154,6 +164,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             X,
             y,
             reset=first_pass,
+            accept_sparse=ACCEPT_SPARSE,
             dtype=FLOAT_DTYPES,
             multi_output=not self._is_classification,
             y_numeric=not self._is_classification,
@@ -183,7 +194,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             # model rebuilds its net from them.
             self._net_params = self.get_params(deep=False)
         self.device_ = device
-        rows = min(len(X), 200 if self.batch_size == "auto" else self.batch_size)
+        rows = min(X.shape[0], 200 if self.batch_size == "auto" else self.batch_size)
         work = batch_work(self.net_.module_, rows, getattr(self, "n_steps", 1))
         with torch_threads(self.n_threads, work):
             self._train(X, y, sample_weight, incremental)
@@ -258,6 +269,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     def _tensor(self, array, device, dtype=None):
         dtype = dtype or _TORCH_DTYPES[self._dtype]
+        if sparse.issparse(array):
+            array = array.toarray()
         with warnings.catch_warnings():
             # Read-only input (e.g. a memory map) is shared, not copied: the tensors
             # built here are only ever read, so torch's warning does not apply.
@@ -275,8 +288,14 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
         def table(rows):
             # Whole arrays are wrapped without a copy; only a split is indexed.
+            if sparse.issparse(X):
+                # Stays sparse on the host; each batch densifies its own rows.
+                features = X if isinstance(rows, slice) else X[rows]
+                features = SparseRows(features, device, _TORCH_DTYPES[self._dtype])
+            else:
+                features = self._tensor(X[rows], device)
             return TensorTable(
-                self._tensor(X[rows], device),
+                features,
                 self._tensor(y[rows], device, target_dtype),
                 self._tensor(sample_weight[rows], device),
             )
@@ -392,10 +411,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         """Raw network outputs for validated ``X``, as a numpy array."""
         module, device = self._inference_module()
         outputs = []
-        rows = min(len(X), PREDICT_CHUNK_ROWS)
+        n_samples = X.shape[0]
+        rows = min(n_samples, PREDICT_CHUNK_ROWS)
         work = batch_work(module, rows, getattr(self, "n_steps", 1))
         with torch.no_grad(), torch_threads(self.n_threads, work):
-            for start in range(0, len(X), PREDICT_CHUNK_ROWS):
+            for start in range(0, n_samples, PREDICT_CHUNK_ROWS):
                 chunk = self._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
                 outputs.append(module(chunk).cpu())
         outputs = torch.cat(outputs).numpy().astype(np.float64)
@@ -403,16 +423,19 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         if overflowed.any():
             raise ValueError(
                 f"The network's output overflowed to inf or NaN for {overflowed.sum()} of the "
-                f"{len(X)} samples of X, whose largest absolute value is {np.abs(X).max():.3g}: "
+                f"{n_samples} samples of X, whose largest absolute value is {_abs_max(X):.3g}: "
                 f"X is too large for {type(self).__name__} fitted in {self._dtype}. Scale the "
                 "features, e.g. with StandardScaler."
             )
         return outputs
 
     def _validate_for_predict(self, X):
-        """Validated ``X``, float32 or float64 as given: chunks are converted on the way in."""
+        """Validated ``X``, float32 or float64 as given: chunks are converted on the way in.
+
+        Sparse ``X`` comes back in CSR format, to be densified chunk by chunk.
+        """
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
+        return validate_data(self, X, reset=False, accept_sparse=ACCEPT_SPARSE, dtype=FLOAT_DTYPES)
 
     # ------------------------------------------------------------ persistence
 
@@ -489,6 +512,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
 
 _TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
+
+
+def _abs_max(X):
+    """Largest absolute value of dense or sparse ``X`` (an implicit zero counts)."""
+    return float(abs(X).max()) if sparse.issparse(X) else float(np.abs(X).max())
 
 
 def _finished_epochs(history):

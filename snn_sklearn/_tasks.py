@@ -24,7 +24,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
         y : array-like of shape (n_samples,)
             Target class labels (strings, integers or booleans).
@@ -45,7 +45,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
         y : array-like of shape (n_samples,)
             Target class labels.
@@ -72,7 +72,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
 
         Returns
@@ -87,7 +87,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
 
         Returns
@@ -105,7 +105,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
 
         Returns
@@ -164,7 +164,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             The target values.
@@ -187,7 +187,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             The target values.
@@ -206,7 +206,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
 
         Returns
@@ -220,7 +220,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
         overflowed = ~np.isfinite(y).all(axis=1)
         if overflowed.any():
             raise ValueError(
-                f"The predictions of {overflowed.sum()} of the {len(X)} samples overflow the "
+                f"The predictions of {overflowed.sum()} of the {X.shape[0]} samples overflow the "
                 f"float64 range: the targets were fitted at a scale of {self._y_scale.max():.3g}. "
                 "Scale the targets, e.g. with TransformedTargetRegressor."
             )

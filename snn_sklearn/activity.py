@@ -58,8 +58,9 @@ def record(estimator, X):
     ----------
     estimator : SpikingClassifier or SpikingRegressor
         A fitted spiking estimator.
-    X : array-like of shape (n_samples, n_features)
-        Input data, validated as ``predict`` validates it.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Input data, validated as ``predict`` validates it; sparse input is
+        densified chunk by chunk.
 
     Returns
     -------
@@ -147,7 +148,7 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
     ----------
     estimator : SpikingClassifier or SpikingRegressor
         A fitted spiking estimator.
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Input data; the counts are averages over its samples.
     e_mac : float, default=4.6e-12
         Energy of one multiply-accumulate, in joules. The default is a 32-bit
@@ -339,7 +340,7 @@ def _simulate(estimator, X):
     """Yield, per chunk of rows, the encoded input and ``module.record`` of it."""
     X = estimator._validate_for_predict(X)
     module, device = estimator._inference_module()
-    for start in range(0, len(X), PREDICT_CHUNK_ROWS):
+    for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
         with torch.no_grad(), torch_threads(estimator.n_threads):
             x = estimator._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
             signal = module.encode(x)

@@ -21,6 +21,7 @@ The encoding is static, so it costs one pass per sample, not one per time step.
 
 import numpy as np
 import torch
+from scipy import sparse
 from torch import nn
 
 
@@ -33,8 +34,9 @@ def quantile_bin_edges(X, sample_weight, n_bins):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-        Training features.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Training features. A sparse matrix is read one dense column at a
+        time, its implicit zeros counting as values.
     sample_weight : ndarray of shape (n_samples,)
         Non-negative weights, at least one positive.
     n_bins : int
@@ -50,12 +52,25 @@ def quantile_bin_edges(X, sample_weight, n_bins):
     weight = np.asarray(sample_weight[keep], dtype=np.float64)
     levels = np.linspace(0.0, 1.0, n_bins + 1)
     edges = []
-    for column in np.asarray(X[keep], dtype=np.float64).T:
+    for column in _columns(X, keep):
         order = np.argsort(column, kind="stable")
         cumulative = np.cumsum(weight[order])
         at = np.searchsorted(cumulative, levels * cumulative[-1], side="left")
         edges.append(np.unique(column[order][np.minimum(at, len(column) - 1)]))
     return edges
+
+
+def _columns(X, keep):
+    """Yield the float64 columns of the rows ``keep`` of ``X``, one at a time."""
+    if not sparse.issparse(X):
+        yield from np.asarray(X[keep], dtype=np.float64).T
+        return
+    X = sparse.csc_matrix(X, copy=True)
+    X.sum_duplicates()
+    for start, stop in zip(X.indptr[:-1], X.indptr[1:], strict=True):
+        column = np.zeros(X.shape[0])
+        column[X.indices[start:stop]] = X.data[start:stop]
+        yield column[keep]
 
 
 class PiecewiseLinearEmbedding(nn.Module):

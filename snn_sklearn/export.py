@@ -49,6 +49,7 @@ import torch
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._base import PREDICT_CHUNK_ROWS
 from ._optional import import_optional
 from ._state import to_numpy
 from ._threads import torch_threads
@@ -225,8 +226,9 @@ def graph_input(estimator, X):
     ----------
     estimator : SpikingClassifier or SpikingRegressor
         A fitted spiking estimator.
-    X : array-like of shape (n_samples, n_features)
-        Input data, validated as ``predict`` validates it.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Input data, validated as ``predict`` validates it; sparse input is
+        densified chunk by chunk.
 
     Returns
     -------
@@ -259,11 +261,14 @@ def graph_input(estimator, X):
     _check_exportable(estimator, "graph_input")
     X = estimator._validate_for_predict(X)
     module, device = estimator._inference_module()
+    chunks = []
     with torch.no_grad(), torch_threads(estimator.n_threads):
-        signal = module.encode(estimator._tensor(X, device))
-    if signal.dim() == 2:
-        signal = signal.expand(module.n_steps, *signal.shape)
-    return signal.transpose(0, 1).cpu().numpy().copy()
+        for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
+            signal = module.encode(estimator._tensor(X[start : start + PREDICT_CHUNK_ROWS], device))
+            if signal.dim() == 2:
+                signal = signal.expand(module.n_steps, *signal.shape)
+            chunks.append(signal.transpose(0, 1).cpu().numpy())
+    return np.concatenate(chunks)
 
 
 def _import_nir():

@@ -7,6 +7,7 @@ module-level class, so a fitted estimator pickles.
 import sys
 from copy import deepcopy
 
+import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping
@@ -19,7 +20,7 @@ class TensorTable(torch.utils.data.Dataset):
 
     Parameters
     ----------
-    X : torch.Tensor of shape (n_samples, n_features)
+    X : torch.Tensor or SparseRows of shape (n_samples, n_features)
     y : torch.Tensor of shape (n_samples,) or (n_samples, n_outputs)
     sample_weight : torch.Tensor of shape (n_samples,)
     """
@@ -34,6 +35,43 @@ class TensorTable(torch.utils.data.Dataset):
 
     def __getitem__(self, index):
         return self.X[index], (self.y[index], self.sample_weight[index])
+
+
+class SparseRows:
+    """Rows of a scipy sparse matrix, densified into a tensor only when indexed.
+
+    Stands in for the features tensor of a :class:`TensorTable` when ``X`` is
+    sparse: the matrix stays on the host in CSR format and each batch
+    densifies just its own rows, so the whole matrix is never dense at once.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse matrix or array of shape (n_samples, n_features)
+        The features, in CSR format.
+    device : str or torch.device
+        Where the dense rows go.
+    dtype : torch.dtype
+        The dense rows' dtype.
+    """
+
+    #: Batch row orders are drawn on the CPU and index the host-side matrix.
+    device = torch.device("cpu")
+
+    def __init__(self, matrix, device, dtype):
+        self.matrix = matrix
+        self.target_device = device
+        self.dtype = dtype
+
+    def __len__(self):
+        return self.matrix.shape[0]
+
+    def __getitem__(self, rows):
+        if isinstance(rows, torch.Tensor):
+            rows = rows.numpy()
+        single = isinstance(rows, int | np.integer)
+        dense = torch.from_numpy(self.matrix[[rows] if single else rows].toarray())
+        dense = dense.to(device=self.target_device, dtype=self.dtype)
+        return dense[0] if single else dense
 
 
 class TensorBatches:

@@ -121,7 +121,13 @@ BAD_FIT_DATA = [
         ValueError,
         "could not convert string to float",
     ),
-    ("sparse X", lambda X, y: (sp.csr_matrix(X), y, {}), TypeError, "Sparse data"),
+    # Sparse X is accepted (tests/test_sparse.py) and validated as dense X is.
+    (
+        "NaN in sparse X",
+        lambda X, y: (sp.csr_matrix(_with(X)), y, {}),
+        ValueError,
+        "Input X contains NaN",
+    ),
     ("y is None", lambda X, y: (X, None, {}), ValueError, "requires y to be passed"),
     ("complex y", lambda X, y: (X, y + 1j, {}), ValueError, "Complex data not supported"),
     ("3-D y", lambda X, y: (X, y[:, None, None], {}), ValueError, "dim 3"),
@@ -226,7 +232,7 @@ BAD_PREDICT_DATA = [
     ("3-D X", lambda X: X[:, :, None], ValueError, "dim 3"),
     ("complex X", lambda X: X + 1j, ValueError, "Complex data not supported"),
     ("string X", lambda X: X.astype(str).astype(object) + "cm", ValueError, "could not convert"),
-    ("sparse X", lambda X: sp.csr_matrix(X), TypeError, "Sparse data"),
+    ("NaN in sparse X", lambda X: sp.csr_matrix(_with(X)), ValueError, "Input X contains NaN"),
     ("too few features", lambda X: X[:, :2], ValueError, "X has 2 features"),
     ("too many features", lambda X: np.c_[X, X], ValueError, "X has 6 features"),
     ("X is None", lambda X: None, ValueError, "Expected 2D array"),

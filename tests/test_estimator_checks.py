@@ -4,6 +4,7 @@ import pytest
 from sklearn.utils.estimator_checks import (
     check_methods_subset_invariance,
     check_sample_weight_equivalence_on_dense_data,
+    check_sample_weight_equivalence_on_sparse_data,
     parametrize_with_checks,
 )
 
@@ -21,7 +22,7 @@ ESTIMATORS = [
     NonSpikingRegressor(),
 ]
 
-# The two checks compare results at float64's precision (rtol 1e-7, atol 1e-7).
+# The three checks compare results at float64's precision (rtol 1e-7, atol 1e-7).
 # In the default dtype="float32", summing k copies of a sample's loss and
 # weighting it by k round differently, and torch picks other matmul kernels for
 # one row than for twenty: results agree only to float32's rounding, and a
@@ -29,6 +30,9 @@ ESTIMATORS = [
 # (test_float64_is_exact_in_the_checks_float32_rounds).
 FLOAT32_ROUNDING = {
     "check_sample_weight_equivalence_on_dense_data": (
+        "float32 sums of repeated and of weighted samples round differently"
+    ),
+    "check_sample_weight_equivalence_on_sparse_data": (
         "float32 sums of repeated and of weighted samples round differently"
     ),
     "check_methods_subset_invariance": (
@@ -48,7 +52,12 @@ def test_passes_scikit_learn_estimator_checks(estimator, check):
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
 @pytest.mark.parametrize(
-    "check", [check_sample_weight_equivalence_on_dense_data, check_methods_subset_invariance]
+    "check",
+    [
+        check_sample_weight_equivalence_on_dense_data,
+        check_sample_weight_equivalence_on_sparse_data,
+        check_methods_subset_invariance,
+    ],
 )
 def test_float64_is_exact_in_the_checks_float32_rounds(estimator, check):
     estimator = estimator.set_params(dtype="float64")
