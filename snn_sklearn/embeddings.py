@@ -55,7 +55,11 @@ def quantile_bin_edges(X, sample_weight, n_bins):
     for column in _columns(X, keep):
         order = np.argsort(column, kind="stable")
         cumulative = np.cumsum(weight[order])
-        at = np.searchsorted(cumulative, levels * cumulative[-1], side="left")
+        # A quantile that falls exactly on a sample in exact arithmetic must pick
+        # it whatever the rounding of the sums (weights 1e-20 or 1e300, k copies
+        # or a weight of k): aim a hair below.
+        targets = levels * cumulative[-1] * (1.0 - 1e-9)
+        at = np.searchsorted(cumulative, targets, side="left")
         edges.append(np.unique(column[order][np.minimum(at, len(column) - 1)]))
     return edges
 
@@ -106,6 +110,7 @@ class PiecewiseLinearEmbedding(nn.Module):
 
     def forward(self, x):
         """Return the embedding, ``(batch, n_outputs)``."""
-        clipped = x * torch.rsqrt(1.0 + (x / 3.0) ** 2)
+        # hypot does not overflow: x of 1e308 maps to 3, not to 0 or NaN.
+        clipped = x / (torch.hypot(x, x.new_tensor(3.0)) / 3.0)
         bins = ((x.index_select(1, self.feature) - self.lower) / self.width).clamp(0.0, 1.0)
         return torch.cat([clipped, bins], dim=1)

@@ -109,10 +109,11 @@ def test_recorded_output_membrane_reduces_to_the_network_output():
     np.testing.assert_allclose(record(est, X)[-1]["membrane"].max(1), expected)
 
 
-def test_record_keeps_the_fitted_dtype():
-    X = data()[0].astype(np.float32)
-    layers = record(fitted(X=X), X)
-    assert {layer["membrane"].dtype for layer in layers} == {np.dtype(np.float32)}
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_record_keeps_the_fitted_dtype_whatever_the_input(dtype):
+    X = data()[0]
+    layers = record(fitted(X=X, dtype=dtype), X.astype(np.float32))
+    assert {layer["membrane"].dtype for layer in layers} == {np.dtype(dtype)}
 
 
 def test_record_and_report_do_not_depend_on_the_chunk_size(monkeypatch):

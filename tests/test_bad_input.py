@@ -313,8 +313,11 @@ def test_features_near_the_float_range_predict_finite_values_or_say_they_overflo
 
 
 @pytest.mark.parametrize("Estimator", [NonSpikingClassifier, NonSpikingRegressor], ids=_name)
-def test_relu_output_overflowing_at_predict_is_refused_not_nan(Estimator, fitted):
-    model, X, y, _ = fitted
+def test_relu_output_overflowing_at_predict_is_refused_not_nan(Estimator, tiny):
+    X, y = data(Estimator)
+    # The numeric embedding clips every feature to 3 (tested below); without it,
+    # features of 1e308 reach the ReLU units as they are.
+    model = tiny(Estimator, input_bins=0).fit(X, y)
     with torch.no_grad():
         for parameter in model.net_.module_.parameters():
             parameter.fill_(1.0)  # every unit sums its inputs: three of 1e308 overflow
@@ -322,6 +325,13 @@ def test_relu_output_overflowing_at_predict_is_refused_not_nan(Estimator, fitted
     with pytest.raises(ValueError, match="overflowed .* Scale the features"):
         outputs(model, np.full_like(X, 1e308))
     assert_unchanged(model, X, before)
+
+
+@all_estimators
+def test_the_numeric_embedding_keeps_features_of_1e308_finite(Estimator, fitted):
+    model, X, y, _ = fitted
+    assert np.isfinite(outputs(model, np.full_like(X, 1e308))).all()
+    assert np.isfinite(outputs(model, np.full_like(X, -1e308))).all()
 
 
 @pytest.mark.parametrize("Estimator", [SpikingRegressor, NonSpikingRegressor], ids=_name)

@@ -14,9 +14,10 @@ from snn_sklearn.training import WeightedNet
 def test_non_finite_loss_warns_and_keeps_the_last_finite_weights():
     X = np.random.RandomState(0).randn(100, 3)
     y = X[:, 0]
-    # float64: features at 1e300 are beyond float32's range.
+    # float64: features at 1e300 are beyond float32's range; no embedding, which
+    # would clip them to 3.
     model = NonSpikingRegressor(
-        learning_rate_init=1e9, max_iter=20, random_state=0, dtype="float64"
+        learning_rate_init=1e9, max_iter=20, random_state=0, dtype="float64", input_bins=0
     )
     with pytest.warns(ConvergenceWarning, match="diverged"):
         model.fit(X * 1e300, y)

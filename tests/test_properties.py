@@ -116,18 +116,29 @@ def test_regressor_predicts_finite_floats_of_the_target_shape(Estimator, table, 
     prediction = model.predict(X)
     single_output = y.ndim == 1 or y.shape[1] == 1
     assert prediction.shape == ((len(X),) if single_output else y.shape)
-    assert prediction.dtype == np.float64
+    assert prediction.dtype == (np.float32 if X.dtype == np.float32 else np.float64)
     assert np.isfinite(prediction).all()
+
+
+@pytest.mark.parametrize("Estimator", CLASSIFIERS + REGRESSORS, ids=_name)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@few_examples
+@given(X=features())
+def test_the_network_computes_in_the_dtype_parameter_whatever_the_input(Estimator, dtype, X, tiny):
+    y = np.arange(len(X)) % 2
+    model = fit(tiny(Estimator, dtype=dtype), X, y)
+    expected = getattr(torch, dtype)
+    assert {parameter.dtype for parameter in model.net_.module_.parameters()} == {expected}
 
 
 @pytest.mark.parametrize("Estimator", CLASSIFIERS + REGRESSORS, ids=_name)
 @few_examples
 @given(X=features())
-def test_float32_input_trains_a_float32_network_and_any_other_a_float64_one(Estimator, X, tiny):
+def test_predictions_come_back_in_the_input_dtype(Estimator, X, tiny):
     y = np.arange(len(X)) % 2
-    model = fit(tiny(Estimator), X, y)
-    expected = torch.float32 if X.dtype == np.float32 else torch.float64
-    assert {parameter.dtype for parameter in model.net_.module_.parameters()} == {expected}
+    model = fit(tiny(Estimator, dtype="float32"), X, y)
+    method = model.predict_proba if Estimator in CLASSIFIERS else model.predict
+    assert method(X).dtype == (np.float32 if X.dtype == np.float32 else np.float64)
 
 
 @pytest.mark.parametrize("Estimator", CLASSIFIERS + REGRESSORS, ids=_name)

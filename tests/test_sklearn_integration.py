@@ -872,8 +872,11 @@ def test_every_encoder_and_readout_learns_iris_above_chance(
 @pytest.mark.parametrize("encoder", ENCODERS)
 def test_every_encoder_and_readout_regresses_better_than_the_mean(encoder, readout, regression):
     X, y = regression
-    # The default alpha suits small noisy tables; a sparse latency code needs less decay.
-    model = small(SpikingRegressor, n_steps=8, encoder=encoder, readout=readout, alpha=1e-4)
+    # The default alpha suits small noisy tables; a sparse latency code needs less
+    # decay. The encoders code the raw features here (no numeric embedding).
+    model = small(
+        SpikingRegressor, n_steps=8, encoder=encoder, readout=readout, alpha=1e-4, input_bins=0
+    )
     assert model.fit(X, y).score(X, y) > 0.25
 
 
