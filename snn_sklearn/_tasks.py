@@ -80,7 +80,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Class probabilities, in the order of ``classes_``.
         """
-        return np.exp(self.predict_log_proba(X))
+        X = self._validate_for_predict(X)
+        return np.exp(self._log_softmax(X)).astype(X.dtype, copy=False)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
@@ -93,12 +94,23 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            In float64, the log-softmax of the network's outputs; for float32
+            ``X``, the logarithm of the float32 :meth:`predict_proba`, as
+            :class:`~sklearn.neural_network.MLPClassifier` computes it, so the
+            two agree where a probability rounds to 1 (or to 0: ``-inf``).
         """
         X = self._validate_for_predict(X)
+        log_proba = self._log_softmax(X)
+        if X.dtype == np.float64:
+            return log_proba
+        with np.errstate(divide="ignore"):
+            return np.log(np.exp(log_proba).astype(X.dtype))
+
+    def _log_softmax(self, X):
+        """Log-probabilities in float64 for validated ``X``."""
         logits = self._forward(X)
         shifted = logits - logits.max(axis=1, keepdims=True)
-        log_proba = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return log_proba.astype(X.dtype, copy=False)
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
     def predict(self, X):
         """Predict class labels.

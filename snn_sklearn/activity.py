@@ -217,7 +217,7 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
     >>> report["layer"].tolist()
     ['input -> hidden_1', 'hidden_1 -> hidden_2', 'hidden_2 -> output']
     >>> report[["dense_ops", "ann_macs"]].sum().tolist()
-    [384, 60]
+    [768, 444]
     """
     pd = import_optional("pandas", "pandas", "activity_report (it returns a DataFrame)")
 
