@@ -170,8 +170,9 @@ _STOPPING_PARAMETERS = """\
     dtype : {"float32", "float64"}, default="float32"
         Precision of the network's weights and arithmetic, whatever the
         precision of ``X``: float64 input is converted chunk by chunk, never
-        copied whole. ``"float32"`` is what torch libraries use and about twice
-        as fast (``benchmarks/results/user_path.txt``). ``"float64"`` makes a
+        copied whole. ``"float32"`` is what torch libraries use; float64
+        arithmetic took about twice as long per epoch in development runs
+        (``benchmarks/user_path.py`` measures it). ``"float64"`` makes a
         sample weight of *k* exactly equivalent to repeating the sample *k*
         times and predictions bit-independent of how rows are batched, to the
         precision scikit-learn's own checks demand; in float32 both hold only
