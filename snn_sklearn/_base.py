@@ -45,8 +45,8 @@ ADAPTIVE_LR_DECAYS = 2
 ADAPTIVE_LR_FACTOR = 5.0
 #: Precisions the network can compute in, the ``dtype`` parameter's values.
 COMPUTE_DTYPES = ("float32", "float64")
-# Input precisions validate_data keeps as they are; the network converts them
-# to its own dtype chunk by chunk, so float64 input is never copied whole.
+# Input precisions validate_data keeps as they are: fit converts them to the
+# network's dtype once, prediction chunk by chunk.
 FLOAT_DTYPES = (np.float64, np.float32)
 # Sparse X is kept in CSR format, whose row slices are cheap: each training
 # batch and prediction chunk densifies its own rows, never the whole matrix.
