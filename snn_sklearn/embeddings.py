@@ -109,7 +109,18 @@ class PiecewiseLinearEmbedding(nn.Module):
         self.register_buffer("width", torch.tensor(width, dtype=torch.float64))
 
     def forward(self, x):
-        """Return the embedding, ``(batch, n_outputs)``."""
+        """Embed a batch of features.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (batch, n_features)
+            Features.
+
+        Returns
+        -------
+        embedding : torch.Tensor of shape (batch, n_outputs)
+            The softly clipped features, then every feature's bins.
+        """
         # hypot does not overflow: x of 1e308 maps to 3, not to 0 or NaN.
         clipped = x / (torch.hypot(x, x.new_tensor(3.0)) / 3.0)
         bins = ((x.index_select(1, self.feature) - self.lower) / self.width).clamp(0.0, 1.0)
