@@ -43,6 +43,12 @@ LEARNING_RATES = ("constant", "adaptive")
 # How often and by how much learning_rate="adaptive" lowers the rate at a stall.
 ADAPTIVE_LR_DECAYS = 2
 ADAPTIVE_LR_FACTOR = 5.0
+# early_stopping="auto" holds out a validation split from this many training
+# samples on: below it the split (100 samples at validation_fraction=0.1) is too
+# small to pick the best epoch by. On the real-table benchmark, stopping on the
+# validation score lifted the R² of the 6,366-row fair table from -0.53 to 0.07
+# and cost the classifiers at most half a point.
+AUTO_EARLY_STOPPING_MIN_SAMPLES = 1000
 #: Precisions the network can compute in, the ``dtype`` parameter's values.
 COMPUTE_DTYPES = ("float32", "float64")
 # Input precisions validate_data keeps as they are: fit converts them to the
@@ -101,7 +107,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
@@ -186,6 +192,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             self._random = check_random_state(self.random_state)
             seed = int(self._random.randint(np.iinfo(np.int32).max))
             self._generator = torch.Generator().manual_seed(seed)
+            self._early_stopping = self._resolve_early_stopping(X.shape[0], incremental)
             self._input_edges = (
                 quantile_bin_edges(X, sample_weight, self.input_bins) if self.input_bins else None
             )
@@ -210,6 +217,12 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             )
         self._hidden_sizes = tuple(int(s) for s in sizes)
 
+    def _resolve_early_stopping(self, n_samples, incremental):
+        """Whether this fit holds out a validation split: ``"auto"`` decides by size."""
+        if self.early_stopping != "auto":
+            return self.early_stopping
+        return not incremental and n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
+
     def _embedding(self):
         """The fitted numeric embedding, or None when ``input_bins=0``."""
         if self._input_edges is None:
@@ -232,12 +245,12 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         module = self._build_module(n_features, self.n_outputs_).to(_TORCH_DTYPES[self._dtype])
         initialize_weights(module, self._generator)
         stall = StopWhenStalled(
-            monitor="valid_score" if self.early_stopping else "train_loss",
-            lower_is_better=not self.early_stopping,
+            monitor="valid_score" if self._early_stopping else "train_loss",
+            lower_is_better=not self._early_stopping,
             patience=self.n_iter_no_change,
             threshold=self.tol,
             threshold_mode="abs",
-            load_best=self.early_stopping,
+            load_best=self._early_stopping,
             lr_decays=ADAPTIVE_LR_DECAYS if self.learning_rate == "adaptive" else 0,
             lr_factor=ADAPTIVE_LR_FACTOR,
         )
@@ -279,7 +292,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         return tensor.to(device=device, dtype=dtype)
 
     def _train(self, X, y, sample_weight, incremental):
-        validate = self.early_stopping and not incremental
+        validate = self._early_stopping and not incremental
         net = self.net_
         device = self.device_
         net.set_params(device=device)
@@ -361,7 +374,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = len(finished)
         self.loss_curve_ = [float(row["train_loss"]) for row in finished]
         scores = [row["valid_score"] for row in finished if "valid_score" in row]
-        if self.early_stopping and scores:
+        if self._early_stopping and scores:
             self.validation_scores_ = scores
             self.best_validation_score_ = max(scores)
             self.best_loss_ = None

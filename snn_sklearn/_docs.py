@@ -117,10 +117,12 @@ _STOPPING_PARAMETERS = """\
     n_iter_no_change : int, default=10
         Stop after this many epochs in a row without progress.
 
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (stratified for
         classifiers), stop when its score stops improving, and keep the weights
-        of the best epoch.
+        of the best epoch. ``"auto"`` does so in ``fit`` when it gets at least
+        1,000 samples (never in ``partial_fit``); on smaller tables the
+        validation split is too small to choose an epoch by.
 
     validation_fraction : float, default=0.1
         Fraction of training data held out for early stopping, in (0, 1); it
