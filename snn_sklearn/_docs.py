@@ -172,8 +172,9 @@ _STOPPING_PARAMETERS = """\
     dtype : {"float32", "float64"}, default="float32"
         Precision of the network's weights and arithmetic, whatever the
         precision of ``X``: float64 input is converted once per fit (a
-        copy of half its size) and chunk by chunk at prediction. ``"float32"`` is what torch libraries use; float64
-        arithmetic took about twice as long per epoch in development runs
+        copy of half its size) and chunk by chunk at prediction.
+        ``"float32"`` is what torch libraries use; float64 arithmetic took
+        about twice as long per epoch in development runs
         (``benchmarks/user_path.py`` measures it). ``"float64"`` makes a
         sample weight of *k* exactly equivalent to repeating the sample *k*
         times and predictions bit-independent of how rows are batched, to the
