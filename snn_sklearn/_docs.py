@@ -169,6 +169,7 @@ _STOPPING_PARAMETERS = """\
         each on two cores ran at 0.49x the speed of one fit at a time on a
         quiet machine (``benchmarks/results/parallel_search.txt``), and worse
         on a busy one; see ``docs/scaling.md``.
+
     dtype : {"float32", "float64"}, default="float32"
         Precision of the network's weights and arithmetic, whatever the
         precision of ``X``: float64 input is converted once per fit (a
