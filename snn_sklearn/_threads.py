@@ -101,7 +101,16 @@ def default_threads(work, budget=None):
 
 @contextmanager
 def torch_threads(n_threads, work=None):
-    """Let torch use ``n_threads`` CPU threads inside the block, then restore.
+    """Let torch use ``n_threads`` CPU threads, subnormals flushed, inside the block.
+
+    Subnormal floats (below 1.2e-38 in float32) are flushed to zero in the
+    calling thread while the block runs, and flushing is turned off again
+    after it (torch's default; torch has no way to read the previous state).
+    Adam's moments of weights that get no gradient for a while (bins of the
+    numeric embedding that a batch never reaches, say) decay into the
+    subnormal range, where every operation on them costs about a hundred
+    times more: on ``make_classification(20000, 20)`` epochs went from 0.6 s
+    to 13 s after epoch 17 without flushing.
 
     Parameters
     ----------
@@ -139,9 +148,11 @@ def torch_threads(n_threads, work=None):
         # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
         torch.set_num_threads(min(n_threads, joblib.cpu_count()))
     _thread_state.inside = True
+    torch.set_flush_denormal(True)
     try:
         yield
     finally:
+        torch.set_flush_denormal(False)
         _thread_state.inside = False
         with _running_lock:
             _running["calls"] -= 1

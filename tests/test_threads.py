@@ -200,3 +200,25 @@ print(json.dumps({"before": before, "after": after}))
 def test_histgradientboosting_is_as_fast_after_a_fit_as_before():
     seen = run_fresh(textwrap.dedent(HGB_AROUND_A_FIT), timeout=600)
     assert seen["after"] <= 1.5 * seen["before"], seen
+
+
+def _subnormal_survives():
+    """Whether float32 arithmetic in this thread keeps a subnormal number."""
+    tiny = torch.finfo(torch.float32).tiny
+    return bool((torch.tensor([tiny / 4], dtype=torch.float32) * 1.0).item() != 0.0)
+
+
+def test_fit_and_predict_flush_subnormals_and_stop_flushing_after(data, monkeypatch):
+    X, y = data
+    seen = []
+    forward = torch.nn.Linear.forward
+
+    def recording_forward(self, x):
+        seen.append(_subnormal_survives())
+        return forward(self, x)
+
+    monkeypatch.setattr(torch.nn.Linear, "forward", recording_forward)
+    model = SpikingClassifier((8,), n_steps=2, max_iter=2).fit(X, y)
+    model.predict(X)
+    assert seen and not any(seen)
+    assert _subnormal_survives()
