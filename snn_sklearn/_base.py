@@ -175,6 +175,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             multi_output=not self._is_classification,
             y_numeric=not self._is_classification,
         )
+        _check_representable(X, np.dtype(self.dtype) if first_pass else self._dtype)
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
@@ -194,7 +195,9 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             self._generator = torch.Generator().manual_seed(seed)
             self._early_stopping = self._resolve_early_stopping(X.shape[0], incremental)
             self._input_edges = (
-                quantile_bin_edges(X, sample_weight, self.input_bins) if self.input_bins else None
+                quantile_bin_edges(X, sample_weight, self.input_bins, self._dtype)
+                if self.input_bins
+                else None
             )
             self.net_ = self._build_net(X.shape[1], device)
             # The net keeps these even if set_params changes them later; a loaded
@@ -527,9 +530,23 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 _TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
 
 
+def _check_representable(X, dtype):
+    """Refuse training features that the compute ``dtype`` would turn into inf."""
+    largest = _abs_max(X)
+    if largest > np.finfo(dtype).max:
+        raise ValueError(
+            f"X holds values up to {largest:.3g} in absolute value, beyond the range of "
+            f"{dtype.name} ({np.finfo(dtype).max:.3g}) that the network computes in. Scale the "
+            "features (e.g. with StandardScaler) or set dtype='float64'."
+        )
+
+
 def _abs_max(X):
     """Largest absolute value of dense or sparse ``X`` (an implicit zero counts)."""
-    return float(abs(X).max()) if sparse.issparse(X) else float(np.abs(X).max())
+    if sparse.issparse(X):
+        return float(abs(X).max())
+    # Without np.abs, which would copy X.
+    return float(max(X.max(), -X.min()))
 
 
 def _finished_epochs(history):

@@ -25,7 +25,7 @@ from scipy import sparse
 from torch import nn
 
 
-def quantile_bin_edges(X, sample_weight, n_bins):
+def quantile_bin_edges(X, sample_weight, n_bins, dtype=np.float64):
     """Bin edges of every feature at its weighted quantiles, duplicates merged.
 
     The quantiles are those of the ``inverted_cdf`` method on the samples of
@@ -41,6 +41,11 @@ def quantile_bin_edges(X, sample_weight, n_bins):
         Non-negative weights, at least one positive.
     n_bins : int
         Largest number of bins per feature.
+    dtype : numpy dtype, default=np.float64
+        Precision the network computes in. Edges are rounded to it, and a bin
+        narrower than its smallest normal number (or wider than its range) is
+        merged into its neighbour, so that every bin divides by a finite,
+        nonzero width.
 
     Returns
     -------
@@ -60,8 +65,19 @@ def quantile_bin_edges(X, sample_weight, n_bins):
         # or a weight of k): aim a hair below.
         targets = levels * cumulative[-1] * (1.0 - 1e-9)
         at = np.searchsorted(cumulative, targets, side="left")
-        edges.append(np.unique(column[order][np.minimum(at, len(column) - 1)]))
+        picked = column[order][np.minimum(at, len(column) - 1)]
+        edges.append(_representable(np.unique(picked.astype(dtype)), np.finfo(dtype)))
     return edges
+
+
+def _representable(edges, info):
+    """Drop the edges that would leave a bin too narrow or too wide for ``info``'s dtype."""
+    kept = list(edges[:1])
+    for edge in edges[1:]:
+        width = float(edge) - float(kept[-1])
+        if info.tiny <= width <= info.max:
+            kept.append(edge)
+    return np.asarray(kept, dtype=np.float64)
 
 
 def _columns(X, keep):

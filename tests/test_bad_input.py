@@ -699,3 +699,21 @@ def test_command_line_refuses_bad_arguments_with_status_2_and_names_them(argv, m
         main(argv)
     assert exit.value.code == 2
     assert match in capsys.readouterr().err
+
+
+@all_estimators
+def test_features_beyond_float32_are_refused_in_float32_and_fit_in_float64(Estimator, tiny):
+    X, y = data(Estimator)
+    X = X * 1e300
+    with pytest.raises(ValueError, match="beyond the range of float32.*dtype='float64'"):
+        tiny(Estimator, dtype="float32").fit(X, y)
+    assert np.isfinite(outputs(tiny(Estimator, dtype="float64").fit(X, y), X)).all()
+
+
+@all_estimators
+def test_features_below_float32s_smallest_normal_give_finite_bins(Estimator, tiny):
+    X = np.array([[1.4e-46], [0.0], [1.4e-46], [0.0]])
+    y = np.array([0, 1, 0, 1])
+    model = tiny(Estimator, dtype="float32").fit(X, y)
+    assert np.isfinite(model.net_.module_(torch.as_tensor(X, dtype=torch.float32)).detach()).all()
+    assert np.isfinite(outputs(model, X)).all()

@@ -28,7 +28,10 @@ def test_non_finite_loss_warns_and_keeps_the_last_finite_weights():
 def test_divergence_in_a_warm_start_keeps_the_optimizer_state_it_started_from():
     X = np.random.RandomState(0).randn(100, 3)
     y = X[:, 0]
-    model = NonSpikingRegressor(max_iter=3, warm_start=True, random_state=0)
+    # float64 and no embedding: features of 1e300 must reach the network as they are.
+    model = NonSpikingRegressor(
+        max_iter=3, warm_start=True, random_state=0, dtype="float64", input_bins=0
+    )
     with pytest.warns(ConvergenceWarning, match="maximum iterations"):
         model.fit(X, y)
     before = copy.deepcopy(model.net_.optimizer_.state_dict()["state"])
