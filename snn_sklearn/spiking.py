@@ -15,8 +15,8 @@ from .surrogates import SURROGATES
 
 # L2 strengths chosen on the tuning half of benchmarks/realworld.py: 0.1 cost
 # the regressor 12 points of R² on concrete, 1e-4 the classifier 5 points of
-# accuracy on credit_data (ad hoc runs on those tables, seeds 0-1; the partial
-# suite run is benchmarks/results/realworld_partial.log).
+# accuracy on credit_data (ad hoc runs on those tables, seeds 0-1); the suite
+# with these defaults is benchmarks/results/realworld.txt.
 CLASSIFIER_ALPHA = 1e-3
 REGRESSOR_ALPHA = 1e-3
 # The classifier's tol lies above the epoch-to-epoch noise (~1e-3) of its
