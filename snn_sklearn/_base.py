@@ -43,12 +43,6 @@ LEARNING_RATES = ("constant", "adaptive")
 # How often and by how much learning_rate="adaptive" lowers the rate at a stall.
 ADAPTIVE_LR_DECAYS = 2
 ADAPTIVE_LR_FACTOR = 5.0
-# early_stopping="auto" holds out a validation split from this many training
-# samples on: below it the split (100 samples at validation_fraction=0.1) is too
-# small to pick the best epoch by. On the real-table benchmark, stopping on the
-# validation score lifted the R² of the 6,366-row fair table from -0.53 to 0.07
-# and cost the classifiers at most half a point.
-AUTO_EARLY_STOPPING_MIN_SAMPLES = 1000
 #: Precisions the network can compute in, the ``dtype`` parameter's values.
 COMPUTE_DTYPES = ("float32", "float64")
 # Input precisions validate_data keeps as they are: fit converts them to the
@@ -224,7 +218,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         """Whether this fit holds out a validation split: ``"auto"`` decides by size."""
         if self.early_stopping != "auto":
             return self.early_stopping
-        return not incremental and n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
+        return not incremental and n_samples >= self._auto_early_stopping_min_samples
 
     def _embedding(self):
         """The fitted numeric embedding, or None when ``input_bins=0``."""
