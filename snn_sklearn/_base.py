@@ -198,7 +198,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             # model rebuilds its net from them.
             self._net_params = self.get_params(deep=False)
         self.device_ = device
-        rows = min(X.shape[0], 200 if self.batch_size == "auto" else self.batch_size)
+        rows = self._batch_size(X.shape[0], warn=False)
         work = batch_work(self.net_.module_, rows, getattr(self, "n_steps", 1))
         with torch_threads(self.n_threads, work):
             self._train(X, y, sample_weight, incremental)
@@ -226,10 +226,10 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             return None
         return PiecewiseLinearEmbedding(self._input_edges)
 
-    def _batch_size(self, n_samples):
+    def _batch_size(self, n_samples, warn=True):
         if self.batch_size == "auto":
             return min(200, n_samples)
-        if self.batch_size > n_samples:
+        if warn and self.batch_size > n_samples:
             warnings.warn(
                 f"Got batch_size={self.batch_size} larger than the {n_samples} training "
                 "samples; it is clipped to the number of samples.",
