@@ -177,8 +177,8 @@ _STOPPING_PARAMETERS = """\
         precision of ``X``: float64 input is converted once per fit (a
         copy of half its size) and chunk by chunk at prediction.
         ``"float32"`` is what torch libraries use; float64 arithmetic took
-        about twice as long per epoch in development runs
-        (``benchmarks/user_path.py`` measures it). ``"float64"`` makes a
+        1.95 times as long per epoch
+        (``benchmarks/results/user_path.txt``). ``"float64"`` makes a
         sample weight of *k* exactly equivalent to repeating the sample *k*
         times and predictions bit-independent of how rows are batched, to the
         precision scikit-learn's own checks demand; in float32 both hold only

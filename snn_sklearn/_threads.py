@@ -1,8 +1,9 @@
-"""How many CPU threads torch may use inside fit and predict.
+"""How many CPU threads torch may use inside fit and predict, and in what CPU state.
 
 :func:`torch_threads` is the context manager that ``fit``, ``partial_fit`` and
-the prediction methods run in; :func:`default_threads` is its policy for
-``n_threads=None``, and :func:`batch_work` measures what the policy needs.
+the prediction methods run in (it also flushes subnormal floats to zero
+there); :func:`default_threads` is its policy for ``n_threads=None``, and
+:func:`batch_work` measures what the policy needs.
 
 The policy comes from ``benchmarks/threads.py`` (results in
 ``benchmarks/results/threads.txt``): on these networks a second torch thread
