@@ -52,6 +52,19 @@ FLOAT_DTYPES = (np.float64, np.float32)
 # batch and prediction chunk densifies its own rows, never the whole matrix.
 ACCEPT_SPARSE = "csr"
 PREDICT_CHUNK_ROWS = 4096
+# Prediction runs in chunks whose per-step activity, (n_steps, rows, widest
+# hidden layer), holds about this many numbers (4 MiB in float32): the default
+# spiking network predicted 10,000 rows about 2x faster in chunks of 1,024 rows
+# than of 4,096, whose 16 MiB spike tensors left the CPU caches
+# (benchmarks/results/user_path.txt).
+PREDICT_CHUNK_ELEMENTS = 2**20
+# batch_size="auto": MLP's 200 rows, or a 25th of the training rows where that
+# is more, up to 512. On make_classification(20000, 20) batches of 512 reached
+# MLP's accuracy in as many epochs as 200, and let a second core pay
+# (benchmarks/results/user_path.txt); tables under 5,000 rows keep 200.
+AUTO_BATCH_ROWS = 200
+AUTO_BATCH_FRACTION = 25
+AUTO_BATCH_MAX_ROWS = 512
 # Fitted attributes that a loaded model rebuilds from its saved state on first use.
 LAZY_ATTRIBUTES = ("net_", "history_", "_generator")
 
@@ -81,6 +94,25 @@ def resolve_device(device):
             "(torch.cuda.is_available() is False); use device='cpu' or device='auto'."
         )
     return device
+
+
+def predict_chunk_rows(module):
+    """Rows per prediction chunk: about :data:`PREDICT_CHUNK_ELEMENTS` numbers of activity.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The fitted network: its widest ``Linear`` output, times its ``n_steps``
+        (1 when it has none), is one row's activity.
+
+    Returns
+    -------
+    rows : int
+        Between 64 and :data:`PREDICT_CHUNK_ROWS`.
+    """
+    widest = max(m.out_features for m in module.modules() if isinstance(m, torch.nn.Linear))
+    rows = PREDICT_CHUNK_ELEMENTS // (getattr(module, "n_steps", 1) * widest)
+    return int(min(PREDICT_CHUNK_ROWS, max(64, rows)))
 
 
 class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
@@ -228,7 +260,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     def _batch_size(self, n_samples, warn=True):
         if self.batch_size == "auto":
-            return min(200, n_samples)
+            larger = min(AUTO_BATCH_MAX_ROWS, n_samples // AUTO_BATCH_FRACTION)
+            return min(n_samples, max(AUTO_BATCH_ROWS, larger))
         if warn and self.batch_size > n_samples:
             warnings.warn(
                 f"Got batch_size={self.batch_size} larger than the {n_samples} training "
@@ -379,6 +412,16 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             self.validation_scores_ = None
             self.best_validation_score_ = None
             self.best_loss_ = min(self.loss_curve_, default=None)
+        if _silenced(finished):
+            warnings.warn(
+                f"{type(self).__name__}: no hidden neuron spiked on any training sample in the "
+                f"last epoch, so the output no longer depends on X: spike_penalty="
+                f"{self.spike_penalty:g} silenced the network. Lower spike_penalty (0.1 moved "
+                "accuracy on digits and breast cancer by about a point, 1 silenced both; "
+                "benchmarks/results/energy_tradeoff.txt).",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         if callbacks["non_finite"].diverged_:
             warnings.warn(
                 f"{type(self).__name__}: training diverged (non-finite loss) in epoch "
@@ -422,11 +465,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         module, device = self._inference_module()
         outputs = []
         n_samples = X.shape[0]
-        rows = min(n_samples, PREDICT_CHUNK_ROWS)
-        work = batch_work(module, rows, getattr(self, "n_steps", 1))
+        chunk_rows = predict_chunk_rows(module)
+        work = batch_work(module, min(n_samples, chunk_rows), getattr(module, "n_steps", 1))
         with torch.no_grad(), torch_threads(self.n_threads, work):
-            for start in range(0, n_samples, PREDICT_CHUNK_ROWS):
-                chunk = self._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
+            for start in range(0, n_samples, chunk_rows):
+                chunk = self._tensor(X[start : start + chunk_rows], device)
                 outputs.append(module(chunk).cpu())
         outputs = torch.cat(outputs).numpy().astype(np.float64)
         overflowed = ~np.isfinite(outputs).all(axis=1)
@@ -544,6 +587,13 @@ def _abs_max(X):
         return float(abs(X).max())
     # Without np.abs, which would copy X.
     return float(max(X.max(), -X.min()))
+
+
+def _silenced(finished):
+    """Whether the last epoch's firing-rate penalty was zero (no spike) in every batch."""
+    batches = finished[-1]["batches"] if finished else []
+    penalties = [batch["penalty"] for batch in batches if "penalty" in batch]
+    return bool(penalties) and not any(penalties)
 
 
 def _finished_epochs(history):

@@ -7,23 +7,28 @@ there); :func:`default_threads` is its policy for ``n_threads=None``, and
 
 The policy comes from ``benchmarks/threads.py`` (results in
 ``benchmarks/results/threads.txt``): on these networks a second torch thread
-pays only when one batch holds tens of millions of multiply-accumulates, and
+pays only when one batch holds a hundred million multiply-accumulates or more, and
 it costs several times its gain when another process holds a core.
 """
 
 import os
 import threading
+import time
 from contextlib import contextmanager
 
 import joblib
 import torch
 
 # Multiply-accumulates per batch (forward pass, all time steps) below which one
-# thread is at least as fast as two. The default networks (two hidden layers of
-# 128, batches of 200, 16 time steps for the spiking ones) sit near 5.6e7 and
-# 3.5e6: both ran faster on one thread, and a spiking network of two 1024-wide
-# layers (3.4e9) still did on a loaded machine (benchmarks/results/threads.txt).
-WORK_PER_THREAD = 1e9
+# thread is at least as fast as two. The default spiking network (two hidden
+# layers of 128, 8 time steps) does about 1e8 in a batch of 200 rows, which ran
+# no faster on two threads, and 2.5e8 in a batch of 512, which ran 1.45x faster
+# on two threads of a quiet 2-core machine and 3x slower when another process
+# held a core (make_classification(20000, 20), fits of 6 epochs): the free-core
+# count of free_cpus guards that case.
+WORK_PER_THREAD = 1e8
+#: Readings of the runnable-thread count that free_cpus takes the least of.
+RUNNABLE_SAMPLES = 3
 
 # Fits and predictions running now in this process, one per thread: joblib's
 # threading backend or a dask worker with several threads runs them side by side,
@@ -60,18 +65,54 @@ def free_cpus():
     Returns
     -------
     n_cpus : int
-        At least 1. The load is the one-minute average of runnable threads,
-        less one for this process's own (calling) thread.
+        At least 1. On Linux the busy CPUs are the threads of other processes
+        runnable at this instant: ``/proc/loadavg``'s fourth field less this
+        process's runnable threads, the least of :data:`RUNNABLE_SAMPLES`
+        readings 0.2 ms apart (a short-lived process does not count).
+        A process started a moment ago counts, and this process's own threads,
+        still spinning after a parallel region, do not; both would be wrong in
+        the one-minute load average. Elsewhere that load average, less one for
+        the calling thread, stands in.
     """
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0] - 1
-    except OSError:  # no load average (Windows)
-        busy = 0
+    busy = _runnable_elsewhere()
+    if busy is None:
+        try:
+            busy = os.getloadavg()[0] - 1
+        except OSError:  # no load average (Windows)
+            busy = 0
     return max(1, min(cpus, round(cpus - max(busy, 0))))
+
+
+def _runnable_elsewhere():
+    """Threads of other processes runnable now; None where unknown (not on Linux)."""
+    counts = []
+    for sample in range(RUNNABLE_SAMPLES):
+        if sample:
+            time.sleep(2e-4)
+        try:
+            with open("/proc/loadavg") as loadavg:
+                machine = int(loadavg.read().split()[3].split("/")[0])
+            counts.append(machine - _runnable_here())
+        except (OSError, IndexError, ValueError):
+            return None
+    return max(0, min(counts))
+
+
+def _runnable_here():
+    """This process's threads that are runnable now (the calling one among them)."""
+    count = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/stat") as stat:
+                # The state follows the command name, which is in parentheses.
+                count += stat.read().rpartition(")")[2].split()[0] == "R"
+        except OSError:  # the thread ended meanwhile
+            pass
+    return count
 
 
 def default_threads(work, budget=None):
@@ -96,8 +137,9 @@ def default_threads(work, budget=None):
     budget = torch.get_num_threads() if budget is None else budget
     if work is None:
         return max(1, budget)
-    by_size = max(1, int(work // WORK_PER_THREAD))
-    return max(1, min(budget, by_size, free_cpus()))
+    wanted = min(budget, int(work // WORK_PER_THREAD))
+    # free_cpus costs a few milliseconds: only asked where a second thread may pay.
+    return 1 if wanted <= 1 else min(wanted, free_cpus())
 
 
 @contextmanager

@@ -127,7 +127,8 @@ class WeightedNet(NeuralNet):
     it stores as ``sample_penalty`` during a training forward pass is added to
     the per-sample losses, so it is weighted like them, and then cleared (as
     :class:`~snn_sklearn.networks.SpikingNetwork` does for its firing-rate
-    penalty). Validation losses leave it out.
+    penalty). Validation losses leave it out. The batch's largest penalty is
+    recorded in the history as ``penalty``.
     """
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
@@ -140,6 +141,7 @@ class WeightedNet(NeuralNet):
         if penalty is not None:
             # Cleared so that no graph outlives its batch (and the module pickles).
             self.module_.sample_penalty = None
+            self.history.record_batch("penalty", float(penalty.detach().max()))
             losses = losses + penalty
         return (losses * weight).sum() / weight.sum().clamp_min(1e-12)
 

@@ -178,3 +178,17 @@ def test_fitted_penalised_model_pickles_and_predicts_the_same():
     estimator = _estimator(SpikingClassifier, max_iter=2, spike_penalty=0.5).fit(X, y)
     restored = pickle.loads(pickle.dumps(estimator))
     np.testing.assert_array_equal(restored.predict_proba(X), estimator.predict_proba(X))
+
+
+def test_a_penalty_that_silences_the_network_warns():
+    X, y = _data()
+    with pytest.warns(ConvergenceWarning, match="spike_penalty=30 silenced the network"):
+        _estimator(SpikingClassifier, learning_rate_init=1e-2, spike_penalty=30.0).fit(X, y)
+
+
+def test_a_penalty_that_leaves_spikes_does_not_warn_of_silence():
+    X, y = _data()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _estimator(SpikingClassifier, learning_rate_init=1e-2, spike_penalty=0.01).fit(X, y)
+    assert not [w for w in caught if "silenced" in str(w.message)]

@@ -519,6 +519,18 @@ def test_samples_with_zero_weight_have_no_effect(Estimator, iris, regression):
     assert_allclose(outputs(weighted, X), outputs(without, X), rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("n_samples", "expected"), [(150, 150), (4000, 200), (10_000, 400), (20_000, 512)]
+)
+def test_auto_batch_size_is_mlps_for_small_tables_and_grows_to_512(n_samples, expected):
+    X, y = make_classification(n_samples, 4, random_state=0)
+    model = small(SpikingClassifier, batch_size="auto", max_iter=1, early_stopping=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    assert model.net_.batch_size == expected
+
+
 @both_classifiers
 def test_partial_fit_requires_classes_on_the_first_call(Classifier, iris):
     X, y = iris

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import joblib
 import numpy as np
@@ -74,6 +75,24 @@ def test_default_gives_a_large_batch_the_free_cores_within_torch_setting(monkeyp
 
 def test_free_cpus_is_between_one_and_the_cpus():
     assert 1 <= _threads.free_cpus() <= os.cpu_count()
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/proc/loadavg") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs Linux's /proc/loadavg and two CPUs",
+)
+def test_free_cpus_sees_a_process_that_started_a_moment_ago():
+    # The one-minute load average takes most of a minute to show a new process;
+    # the count of runnable threads shows it at once.
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        deadline = time.monotonic() + 10
+        while not _threads._runnable_elsewhere() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _threads.free_cpus() <= len(os.sched_getaffinity(0)) - 1
+    finally:
+        burner.kill()
+        burner.wait()
 
 
 def test_batch_work_counts_the_linear_layers_over_rows_and_steps():
