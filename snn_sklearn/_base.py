@@ -170,6 +170,15 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     # ----------------------------------------------------------------- fitting
 
+    def _check_partial_fit_allowed(self):
+        """Refuse ``partial_fit`` with ``early_stopping=True``, as MLP does."""
+        if not isinstance(self.early_stopping, str) and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: one epoch at a time "
+                "has no validation split to stop on. Set early_stopping=False or 'auto' "
+                "(which never holds out data in partial_fit)."
+            )
+
     def _fit(self, X, y, sample_weight, incremental, classes=None):
         # A call that fails must leave a fitted model as it was: validation sets
         # n_features_in_, classes_ and the target scaling before it can fail.
@@ -226,6 +235,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 else None
             )
             self.net_ = self._build_net(X.shape[1], device)
+            self.n_layers_ = len(self._hidden_sizes) + 2
+            self.out_activation_ = self._out_activation
             # The net keeps these even if set_params changes them later; a loaded
             # model rebuilds its net from them.
             self._net_params = self.get_params(deep=False)
@@ -272,7 +283,12 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         return min(self.batch_size, n_samples)
 
     def _build_net(self, n_features, device):
-        module = self._build_module(n_features, self.n_outputs_).to(_TORCH_DTYPES[self._dtype])
+        # torch's layers draw their first weights from the global generator, and
+        # initialize_weights redraws them from the private one: the global state is
+        # put back as it was.
+        with torch.random.fork_rng(devices=[]):
+            module = self._build_module(n_features, self.n_outputs_)
+        module = module.to(_TORCH_DTYPES[self._dtype])
         initialize_weights(module, self._generator)
         stall = StopWhenStalled(
             monitor="valid_score" if self._early_stopping else "train_loss",
@@ -403,6 +419,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         self.history_ = history
         self.n_iter_ = len(finished)
         self.loss_curve_ = [float(row["train_loss"]) for row in finished]
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
         scores = [row["valid_score"] for row in finished if "valid_score" in row]
         if self._early_stopping and scores:
             self.validation_scores_ = scores
@@ -412,6 +429,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             self.validation_scores_ = None
             self.best_validation_score_ = None
             self.best_loss_ = min(self.loss_curve_, default=None)
+        if self.verbose:
+            print(self._stop_reason(incremental, stalled, finished_now), flush=True)
         if _silenced(finished):
             warnings.warn(
                 f"{type(self).__name__}: no hidden neuron spiked on any training sample in the "
@@ -431,13 +450,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 stacklevel=3,
             )
         elif not stalled and finished_now < (1 if incremental else self.max_iter):
-            # skorch ends training quietly on Ctrl-C; say so rather than pass it for a finish.
-            warnings.warn(
-                f"{type(self).__name__}: training was interrupted (KeyboardInterrupt) after "
-                f"{finished_now} complete epochs of this call; the model keeps the weights "
-                "it had then.",
-                ConvergenceWarning,
-                stacklevel=3,
+            # skorch ends training quietly on Ctrl-C: raise it again, so that a search
+            # or a script stops too, with this model fitted as far as it got.
+            raise KeyboardInterrupt(
+                f"{type(self).__name__}: training was interrupted after {finished_now} "
+                "complete epochs of this call; the model keeps the weights it had then."
             )
         elif not stalled and not incremental:
             warnings.warn(
@@ -446,6 +463,45 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=3,
             )
+
+    def _stop_reason(self, incremental, stalled, finished_now):
+        """The line ``verbose`` ends a training call with: why it stopped."""
+        stall = dict(self.net_.callbacks_)["stall"]
+        name = type(self).__name__
+        if dict(self.net_.callbacks_)["non_finite"].diverged_:
+            return f"{name}: stopped, the training loss was not finite in epoch {self.n_iter_ + 1}."
+        if stalled:
+            watched = "Validation score" if self._early_stopping else "Training loss"
+            return (
+                f"{name}: stopped after {self.n_iter_} epochs. {watched} did not improve "
+                f"more than tol={self.tol:g} for {self.n_iter_no_change} consecutive epochs"
+                + (" at the smallest learning rate." if stall.lr_decays else ".")
+            )
+        if finished_now < (1 if incremental else self.max_iter):
+            return f"{name}: interrupted after {finished_now} complete epochs."
+        if incremental:
+            return f"{name}: partial_fit ran one epoch ({self.n_iter_} in all)."
+        return f"{name}: stopped at max_iter={self.max_iter} epochs, before converging."
+
+    @property
+    def coefs_(self):
+        """Weight matrices of the network's ``Linear`` layers, input to output, as MLP's.
+
+        ``coefs_[i]`` has shape ``(fan_in, fan_out)``: for a spiking network,
+        the synaptic weights of each hidden layer and then of the readout.
+        With ``input_bins`` > 0 the first layer's inputs are the numeric
+        embedding's channels, not the raw features.
+        """
+        return [layer.weight.detach().cpu().numpy().T for layer in self._linear_layers()]
+
+    @property
+    def intercepts_(self):
+        """Bias vectors of the network's ``Linear`` layers, as MLP's ``intercepts_``."""
+        return [layer.bias.detach().cpu().numpy() for layer in self._linear_layers()]
+
+    def _linear_layers(self):
+        check_is_fitted(self)
+        return [m for m in self.net_.module_.modules() if isinstance(m, torch.nn.Linear)]
 
     # -------------------------------------------------------------- inference
 

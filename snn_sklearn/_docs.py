@@ -12,7 +12,9 @@ INPUT_BINS_PARAMETER = """\
 
 SPIKING_PARAMETERS = """\
     n_steps : int, default=8
-        Number of simulated time steps per sample.
+        Number of simulated time steps per sample, at least 2: in a single
+        step no membrane can integrate towards its threshold, and such a
+        network stayed silent.
 
     encoder : {"direct", "rate", "noisy", "latency", "population"}, default="direct"
         How features become input to the first layer: ``"direct"`` injects the
@@ -126,7 +128,7 @@ _STOPPING_PARAMETERS = """\
         of the best epoch. ``"auto"`` does so in ``fit`` when it gets at least
         1,000 samples for a classifier, 300 for a regressor (never in
         ``partial_fit``); on smaller tables the validation split is too small
-        to choose an epoch by.
+        to choose an epoch by. ``partial_fit`` refuses ``True``, as MLP does.
 
     validation_fraction : float, default=0.1
         Fraction of training data held out for early stopping, in (0, 1); it
@@ -143,9 +145,11 @@ _STOPPING_PARAMETERS = """\
 
     verbose : int, default=0
         ``0`` is silent; ``1`` shows a progress bar over the epochs, with the
-        last training loss, on standard error; ``2`` or more prints a line per
-        epoch on standard output: its training loss, its validation score (with
-        ``early_stopping``) and its duration.
+        last training loss, on standard error when that is a terminal (in a
+        log, as ``2``); ``2`` or more prints a line per epoch on standard
+        output: its training loss, its validation score (with
+        ``early_stopping``) and its duration. From ``1`` on, a last line on
+        standard output says why training stopped.
 
     warm_start : bool, default=False
         Reuse the fitted network and optimiser state in the next ``fit``.
@@ -210,6 +214,23 @@ FITTED_ATTRIBUTES = """\
 
     loss_curve_ : list of float
         Training loss at each epoch.
+
+    loss_ : float or None
+        Training loss of the last epoch.
+
+    coefs_ : list of ndarray of shape (fan_in, fan_out)
+        Weight matrix of each layer, input to output (synaptic weights, for a
+        spiking network, then the readout's); computed from ``net_`` on access.
+
+    intercepts_ : list of ndarray of shape (fan_out,)
+        Bias vector of each layer, as ``coefs_``.
+
+    n_layers_ : int
+        Number of layers, input and output included, as in MLP.
+
+    out_activation_ : str
+        ``"softmax"`` for the classifiers (also for two classes), ``"identity"``
+        for the regressors.
 
     best_loss_ : float or None
         Lowest training loss; ``None`` with early stopping.

@@ -17,6 +17,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
     """
 
     _is_classification = True
+    # The logits go through a softmax, for two classes as for more.
+    _out_activation = "softmax"
     # early_stopping="auto" holds out a validation split from this many training
     # samples on: a validation accuracy over fewer than 100 samples moves in
     # steps of a point, too coarse to pick an epoch by. Stopping on it cost the
@@ -66,6 +68,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         self : object
             The updated estimator.
         """
+        self._check_partial_fit_allowed()
         if _check_partial_fit_first_call(self, classes) and len(self.classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes, got 1 class in "
@@ -170,6 +173,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
     """
 
     _is_classification = False
+    _out_activation = "identity"
     # Regressors overfit small noisy tables without it: the validation split and
     # its best epoch took the median R² (3 seeds) of diabetes (331 training rows)
     # from 0.05 to 0.40, of the seed's house prices from 0.50 to 0.64, and of
@@ -222,6 +226,7 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
         self : object
             The updated estimator.
         """
+        self._check_partial_fit_allowed()
         return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X):

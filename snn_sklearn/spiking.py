@@ -31,7 +31,9 @@ class _SpikingNetworkMixin:
     """Builds a :class:`~snn_sklearn.networks.SpikingNetwork` from the parameters."""
 
     _spiking_constraints = {
-        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        # In one step a neuron cannot integrate towards its threshold: the
+        # network stayed silent and learned nothing (accuracy 0.33 on three blobs).
+        "n_steps": [Interval(Integral, 2, None, closed="left")],
         "encoder": [StrOptions(set(ENCODERS))],
         "beta": [Interval(Real, 0, 1, closed="both")],
         # The neurons clamp smaller thresholds; torch builds them in float32 first.

@@ -288,8 +288,10 @@ class TrainingProgress(Callback):
     """Report the progress of a training run, as the estimators' ``verbose`` asks.
 
     ``verbose=0`` is silent; ``1`` draws a progress bar over the run's epochs on
-    standard error, with the last training loss (and validation score); ``2`` or
-    more prints one line per epoch on standard output, as ``MLPClassifier`` does.
+    standard error, with the last training loss (and validation score), when
+    standard error is a terminal, and otherwise (a log file, a notebook's
+    captured output) does what ``2`` does; ``2`` or more prints one line per
+    epoch on standard output, as ``MLPClassifier`` does.
     The estimator sets both attributes before each run, so a changed ``verbose``
     applies to a warm-started fit.
 
@@ -308,7 +310,7 @@ class TrainingProgress(Callback):
     def on_train_begin(self, net, **kwargs):
         """Open the progress bar."""
         self._close()
-        if self.verbose == 1:
+        if self.verbose == 1 and _is_terminal(sys.stderr):
             # tqdm comes with skorch, which draws its own progress bars with it.
             from tqdm import tqdm
 
@@ -321,7 +323,7 @@ class TrainingProgress(Callback):
         if self.bar_ is not None:
             self.bar_.set_postfix({key: f"{value:.4g}" for key, value in scores.items()})
             self.bar_.update()
-        elif self.verbose >= 2:
+        elif self.verbose >= 1:
             values = ", ".join(f"{key}={value:.6f}" for key, value in scores.items())
             print(f"Epoch {row['epoch']}: {values} ({row['dur']:.2f} s)", flush=True)
 
@@ -333,6 +335,12 @@ class TrainingProgress(Callback):
         if getattr(self, "bar_", None) is not None:
             self.bar_.close()
         self.bar_ = None
+
+
+def _is_terminal(stream):
+    """Whether ``stream`` is an interactive terminal, where a progress bar can redraw itself."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def accuracy_score(y_pred, y_true, sample_weight):

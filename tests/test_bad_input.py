@@ -515,10 +515,11 @@ def test_threshold_the_neurons_cannot_honour_is_refused_naming_it(Estimator, fit
 
 
 @pytest.mark.parametrize("Estimator", SPIKING, ids=_name)
-def test_boolean_n_steps_counts_as_the_integer_it_is(Estimator, tiny):
+def test_one_time_step_is_refused_naming_the_parameter(Estimator, tiny):
     X, y = data(Estimator)
-    as_bool = outputs(tiny(Estimator, n_steps=True).fit(X, y), X)
-    np.testing.assert_array_equal(as_bool, outputs(tiny(Estimator, n_steps=1).fit(X, y), X))
+    for n_steps in (1, True):
+        with pytest.raises(ValueError, match=r"'n_steps' parameter .* range \[2, inf\)"):
+            tiny(Estimator, n_steps=n_steps).fit(X, y)
 
 
 @pytest.mark.parametrize(

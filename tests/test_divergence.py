@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
 
 from snn_sklearn import NonSpikingRegressor, SpikingClassifier
 from snn_sklearn.training import WeightedNet
@@ -65,34 +66,47 @@ def _interrupt_data():
 
 
 @pytest.mark.parametrize("Estimator", [SpikingClassifier, NonSpikingRegressor])
-def test_keyboard_interrupt_in_fit_keeps_a_usable_model_and_warns(Estimator, monkeypatch):
-    """skorch ends training quietly on Ctrl-C; the estimator keeps the epochs done and says so."""
+def test_keyboard_interrupt_in_fit_propagates_and_keeps_a_usable_model(Estimator, monkeypatch):
+    """skorch ends training quietly on Ctrl-C; the estimator raises it again, keeping the epochs."""
     X, y = _interrupt_data()
     _interrupt_at_step(monkeypatch, 4)
     model = Estimator(batch_size=20, max_iter=50, random_state=0)
-    with pytest.warns(ConvergenceWarning, match="interrupted"):
+    with pytest.raises(KeyboardInterrupt, match="interrupted"):
         model.fit(X, y)
     assert model.n_iter_ == 1
     assert len(model.loss_curve_) == 1
     assert np.isfinite(model.predict(X)).all()
 
 
-def test_keyboard_interrupt_in_a_warm_started_fit_warns_that_it_was_interrupted(monkeypatch):
+def test_keyboard_interrupt_in_a_warm_started_fit_propagates(monkeypatch):
     X, y = _interrupt_data()
     model = SpikingClassifier(batch_size=20, max_iter=3, warm_start=True, random_state=0)
     with pytest.warns(ConvergenceWarning, match="maximum iterations"):
         model.fit(X, y)
     _interrupt_at_step(monkeypatch, 2)
-    with pytest.warns(ConvergenceWarning, match="interrupted .* after 0 complete epochs"):
+    with pytest.raises(KeyboardInterrupt, match="interrupted after 0 complete epochs"):
         model.fit(X, y)
     assert model.n_iter_ == 3
     assert np.isfinite(model.predict(X)).all()
 
 
-def test_keyboard_interrupt_in_partial_fit_warns_that_it_was_interrupted(monkeypatch):
+def test_keyboard_interrupt_in_partial_fit_propagates(monkeypatch):
     X, y = _interrupt_data()
     model = SpikingClassifier(batch_size=20, random_state=0).partial_fit(X, y, classes=[0, 1])
     _interrupt_at_step(monkeypatch, 2)
-    with pytest.warns(ConvergenceWarning, match="interrupted .* after 0 complete epochs"):
+    with pytest.raises(KeyboardInterrupt, match="interrupted after 0 complete epochs"):
         model.partial_fit(X, y)
     assert model.n_iter_ == 1
+
+
+def test_keyboard_interrupt_stops_a_grid_search_instead_of_scoring_a_truncated_fit(monkeypatch):
+    X, y = _interrupt_data()
+    _interrupt_at_step(monkeypatch, 10)
+    search = GridSearchCV(
+        SpikingClassifier(batch_size=20, max_iter=5, random_state=0),
+        {"alpha": [1e-4, 1e-3]},
+        cv=2,
+    )
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    assert not hasattr(search, "cv_results_")

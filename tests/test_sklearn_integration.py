@@ -937,3 +937,48 @@ def test_regressor_predicts_finite_values_for_targets_near_the_float_range(magni
     assert np.isfinite(prediction).all()
     # scikit-learn's r2_score itself overflows at 1e200; score in units of the magnitude.
     assert r2_score(y / magnitude, prediction / magnitude) > 0.5
+
+
+@all_estimators
+def test_fit_and_predict_leave_the_global_random_states_as_they_were(Estimator, iris, regression):
+    X, y = data_for(Estimator, iris, regression)
+    torch_state = torch.get_rng_state()
+    numpy_state = np.random.get_state()  # noqa: NPY002
+    model = small(Estimator, max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    outputs(model, X)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    assert_array_equal(np.random.get_state()[1], numpy_state[1])  # noqa: NPY002
+
+
+@all_estimators
+def test_partial_fit_refuses_early_stopping_as_mlp_does(Estimator, iris, regression):
+    X, y = data_for(Estimator, iris, regression)
+    model = small(Estimator, early_stopping=True)
+    extra = {"classes": np.unique(y)} if issubclass(Estimator, ClassifierMixin) else {}
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
+        model.partial_fit(X, y, **extra)
+    assert not hasattr(model, "n_features_in_") and not hasattr(model, "classes_")
+    model.set_params(early_stopping=np.False_).partial_fit(X, y, **extra)
+    assert model.n_iter_ == 1
+
+
+@all_estimators
+def test_mlps_fitted_attributes_describe_the_network(Estimator, iris, regression):
+    X, y = data_for(Estimator, iris, regression)
+    model = small(Estimator, hidden_layer_sizes=(16, 8), input_bins=0, max_iter=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    assert [c.shape for c in model.coefs_] == [(X.shape[1], 16), (16, 8), (8, model.n_outputs_)]
+    assert [b.shape for b in model.intercepts_] == [(16,), (8,), (model.n_outputs_,)]
+    first = model.net_.module_.modules()
+    first = next(m for m in first if isinstance(m, torch.nn.Linear))
+    assert_array_equal(model.coefs_[0], first.weight.detach().numpy().T)
+    assert model.n_layers_ == 4
+    assert model.loss_ == model.loss_curve_[-1]
+    classifier = issubclass(Estimator, ClassifierMixin)
+    assert model.out_activation_ == ("softmax" if classifier else "identity")
+    assert not hasattr(small(Estimator), "coefs_")
