@@ -197,7 +197,7 @@ def _save_plots(rows, out):
     try:
         comparison = _model_comparison(rows)
     except ImportError:
-        print(f"The model comparison plot needs pandas: pip install {PROG}[pandas]")
+        print(f'The model comparison plot needs pandas: pip install "{PROG}[pandas]"')
     else:
         _save(comparison, out / "model_comparison.png", "Model comparison")
     _save(_spike_raster(rows), out / "spikes.png", "Spike raster")
@@ -208,7 +208,7 @@ def _has_matplotlib():
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        print(f"Plots need matplotlib: pip install {PROG}[plot]")
+        print(f'Plots need matplotlib and pandas: pip install "{PROG}[plot,pandas]"')
         return False
     return True
 
@@ -263,6 +263,9 @@ def _save(figure, path, what):
 
 def fit(args):
     pd = import_pandas()
+    if args.format == "skops":
+        # Before any training, not after it: the models are saved in this format.
+        persistence._import_skops()
     X, y, task = _training_table(args)
     params = {"random_state": args.seed}
     if args.hidden is not None:

@@ -5,6 +5,8 @@ checking the target, and the preprocessing that turns a table with numeric and
 categorical columns and missing values into the numbers a network takes.
 """
 
+import difflib
+
 import numpy as np
 
 from ._optional import import_optional
@@ -76,11 +78,18 @@ def split_target(frame, target, path):
         The number of rows dropped for a missing target.
     """
     if target not in frame.columns:
-        columns = ", ".join(map(str, frame.columns))
-        hint = " (one column only: is the file comma-separated?)" if frame.shape[1] == 1 else ""
-        raise ValueError(
-            f"{path} has no column {target!r} to use as --target; its columns are: {columns}{hint}"
-        )
+        names = [str(column) for column in frame.columns]
+        if frame.shape[1] == 1:
+            hint = f"its one column is {names[0]!r}: is the file comma-separated?"
+        else:
+            close = difflib.get_close_matches(str(target), names, n=3, cutoff=0.5)
+            close += [n for n in names if n.lower() == str(target).lower() and n not in close]
+            hint = (
+                "did you mean " + " or ".join(map(repr, close)) + "?"
+                if close
+                else f"it has {len(names)} columns, from {names[0]!r} to {names[-1]!r}"
+            )
+        raise ValueError(f"{path} has no column {target!r} to use as --target; {hint}")
     if frame.shape[1] == 1:
         raise ValueError(f"{path} has no feature columns besides the target {target!r}")
     known = frame[target].notna()

@@ -159,7 +159,7 @@ def test_demo_without_matplotlib_says_how_to_get_plots(tiny_demo, tmp_path, monk
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     status, stdout, _ = _run(["demo", "--out", str(tmp_path)])
     assert status == 0
-    assert "pip install snn-sklearn[plot]" in stdout
+    assert 'pip install "snn-sklearn[plot,pandas]"' in stdout
     assert not list(tmp_path.glob("*.png"))
 
 
@@ -229,6 +229,21 @@ def classification(tmp_path_factory):
 def regression(tmp_path_factory):
     """A fit run on the price, and the folder it wrote."""
     return _fit_run(tmp_path_factory, "regression", "price")
+
+
+def test_fit_without_skops_fails_before_training(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "skops", None)
+    monkeypatch.setitem(sys.modules, "skops.io", None)
+    data = _write(_table(), tmp_path / "table.csv")
+    argv = ["fit", str(data), "--target", "label", "--out", str(tmp_path / "out"), *QUICK]
+    status, stdout, stderr = _run(argv)
+    assert status == 2
+    assert (
+        'needs skops, which is not installed; install it with pip install "snn-sklearn[skops]"'
+        in stderr
+    )
+    assert "cross-validating" not in stderr + stdout
+    assert not (tmp_path / "out").exists()
 
 
 def _predict(model, frame, tmp_path, *options):
@@ -580,6 +595,11 @@ def _table_with(column, values):
             ["--target", "price"],
             "column 'price' of",
         ),
+        (
+            lambda tmp: _write(_table(), tmp / "t.csv"),
+            ["--target", "Labels"],
+            "no column 'Labels' to use as --target; did you mean 'label'?",
+        ),
     ],
     ids=[
         "missing",
@@ -595,6 +615,7 @@ def _table_with(column, values):
         "class-smaller-than-folds",
         "infinite-feature",
         "infinite-target",
+        "misspelt-target",
     ],
 )
 def test_fit_error_is_one_line_and_status_2(tmp_path, make_data, options, message):
