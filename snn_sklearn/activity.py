@@ -290,7 +290,7 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
         e_mac=float(e_mac),
         e_ac=float(e_ac),
         n_steps=n_steps,
-        encoder=estimator.encoder,
+        encoder=module.encoder.name,
         n_samples=n_samples,
     )
     return report

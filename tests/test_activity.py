@@ -298,3 +298,12 @@ def test_missing_pandas_names_the_extra_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r'pip install "snn-sklearn\[pandas\]"'):
         activity_report(est, X)
+
+
+def test_report_describes_the_fitted_network_not_parameters_set_after_fit():
+    estimator = fitted(encoder="rate")
+    before = activity_report(estimator, data()[0])
+    estimator.set_params(encoder="direct", n_steps=2)
+    after = activity_report(estimator, data()[0])
+    assert (after.attrs["encoder"], after.attrs["n_steps"]) == ("rate", before.attrs["n_steps"])
+    assert after["input_is_spikes"].iloc[0]
