@@ -207,7 +207,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             reset=first_pass,
             accept_sparse=ACCEPT_SPARSE,
             dtype=FLOAT_DTYPES,
-            multi_output=not self._is_classification,
+            # A classifier takes a multilabel indicator matrix; _encode_targets checks y.
+            multi_output=True,
             y_numeric=not self._is_classification,
         )
         _check_representable(X, np.dtype(self.dtype) if first_pass else self._dtype)
@@ -236,7 +237,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             )
             self.net_ = self._build_net(X.shape[1], device)
             self.n_layers_ = len(self._hidden_sizes) + 2
-            self.out_activation_ = self._out_activation
+            self.out_activation_ = self._output_activation()
             # The net keeps these even if set_params changes them later; a loaded
             # model rebuilds its net from them.
             self._net_params = self.get_params(deep=False)
@@ -387,7 +388,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         return torch.Generator(device=device).manual_seed(seed)
 
     def _validation_split(self, y):
-        stratify = y if self._is_classification else None
+        stratify = y if self._is_classification and y.ndim == 1 else None
         indices = np.arange(len(y))
         try:
             train_idx, valid_idx = train_test_split(

@@ -229,8 +229,8 @@ FITTED_ATTRIBUTES = """\
         Number of layers, input and output included, as in MLP.
 
     out_activation_ : str
-        ``"softmax"`` for the classifiers (also for two classes), ``"identity"``
-        for the regressors.
+        ``"softmax"`` for the classifiers (also for two classes), ``"logistic"``
+        for a multilabel classifier, ``"identity"`` for the regressors.
 
     best_loss_ : float or None
         Lowest training loss; ``None`` with early stopping.

@@ -349,6 +349,12 @@ def accuracy_score(y_pred, y_true, sample_weight):
     return (correct * sample_weight).sum() / sample_weight.sum()
 
 
+def subset_accuracy_score(y_pred, y_true, sample_weight):
+    """Sample-weighted share of samples whose every label the logits ``y_pred`` get right."""
+    correct = ((y_pred > 0) == (y_true > 0.5)).all(1).to(sample_weight.dtype)
+    return (correct * sample_weight).sum() / sample_weight.sum()
+
+
 def r2_score(y_pred, y_true, sample_weight):
     """Sample-weighted coefficient of determination, averaged over outputs."""
     weight = sample_weight.view(-1, 1) / sample_weight.sum()
