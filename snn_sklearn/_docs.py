@@ -68,8 +68,8 @@ SPIKE_PENALTY_PARAMETER = r"""    spike_penalty : float, default=0.0
         not even computed). On ``benchmarks/energy_tradeoff.py``, ``0.1``
         halved the hidden spikes and cut the estimated energy per prediction
         by 10-12 % within about a point of accuracy; from ``1.0`` on, the
-        default network fell silent (chance accuracy). Useful values lie
-        around 0.01 to 0.3.
+        default network fell silent (chance accuracy), and a fit that ends
+        with no hidden spike warns. Useful values lie around 0.01 to 0.3.
 """
 
 
