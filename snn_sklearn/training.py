@@ -5,7 +5,6 @@ module-level class, so a fitted estimator pickles.
 """
 
 import sys
-from copy import deepcopy
 
 import numpy as np
 import torch
@@ -13,6 +12,34 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping
 
 NO_DECAY_PATTERNS = ("*bias", "*beta", "*threshold")
+
+
+def cloned(state):
+    """A copy of a ``state_dict``: its tensors cloned, its dicts, lists and tuples copied.
+
+    What ``copy.deepcopy`` gives for these states, several times faster: a
+    snapshot is taken every epoch, which cost a tenth of a small table's fit.
+
+    Parameters
+    ----------
+    state : dict, list, tuple, torch.Tensor or other value
+        The state; values that are neither containers nor tensors are shared.
+
+    Returns
+    -------
+    copy : same type as ``state``
+    """
+    if isinstance(state, torch.Tensor):
+        return state.detach().clone()
+    if isinstance(state, dict):
+        copy = type(state)((key, cloned(value)) for key, value in state.items())
+        if hasattr(state, "_metadata"):
+            # A module's state_dict carries its modules' versions for load_state_dict.
+            copy._metadata = state._metadata
+        return copy
+    if isinstance(state, list | tuple):
+        return type(state)(cloned(value) for value in state)
+    return state
 
 
 class TensorTable(torch.utils.data.Dataset):
@@ -232,7 +259,7 @@ class StopWhenStalled(EarlyStopping):
             self.dynamic_threshold_ = self._calc_new_threshold(score)
             self.best_epoch_ = net.history[-1, "epoch"]
             if self.load_best:
-                self.best_model_weights_ = deepcopy(net.module_.state_dict())
+                self.best_model_weights_ = cloned(net.module_.state_dict())
         if self.misses_ == self.patience and self.decays_ < self.lr_decays:
             self.decays_ += 1
             self.misses_ = 0
@@ -271,8 +298,8 @@ class StopOnNonFiniteLoss(Callback):
 
     def on_epoch_begin(self, net, **kwargs):
         """Remember the weights and optimizer state this epoch starts from."""
-        self.snapshot_ = deepcopy(net.module_.state_dict())
-        self.optimizer_snapshot_ = deepcopy(net.optimizer_.state_dict())
+        self.snapshot_ = cloned(net.module_.state_dict())
+        self.optimizer_snapshot_ = cloned(net.optimizer_.state_dict())
 
     def on_batch_end(self, net, batch=None, training=False, **kwargs):
         """Restore the epoch's starting weights if the loss is not finite."""

@@ -4,7 +4,8 @@ import pytest
 import torch
 from skorch.history import History
 
-from snn_sklearn.training import StopWhenStalled
+from snn_sklearn._adam import Adam
+from snn_sklearn.training import StopWhenStalled, cloned
 
 
 class FakeNet:
@@ -123,3 +124,20 @@ def test_a_new_run_starts_from_the_initial_learning_rate():
     assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(0.2)
     stall.on_train_begin(net)
     assert net.optimizer_.param_groups[0]["lr"] == 1.0
+
+
+def test_snapshots_are_independent_copies_of_the_state():
+    module = torch.nn.Sequential(torch.nn.Linear(3, 2))
+    optimizer = Adam(module.parameters())
+    module(torch.ones(1, 3)).sum().backward()
+    optimizer.step()
+    for state in (module.state_dict(), optimizer.state_dict()):
+        snapshot = cloned(state)
+        assert repr(snapshot) == repr(state)
+    snapshot = cloned(module.state_dict())
+    assert snapshot._metadata == module.state_dict()._metadata
+    with torch.no_grad():
+        module[0].weight += 1
+    assert not torch.equal(snapshot["0.weight"], module[0].weight)
+    module.load_state_dict(snapshot)
+    assert torch.equal(snapshot["0.weight"], module[0].weight)
