@@ -27,7 +27,7 @@ import torch
 # held a core (make_classification(20000, 20), fits of 6 epochs): the free-core
 # count of free_cpus guards that case.
 WORK_PER_THREAD = 1e8
-#: Readings of the runnable-thread count that free_cpus takes the least of.
+#: Readings of the runnable-thread count that free_cpus takes the most of.
 RUNNABLE_SAMPLES = 3
 
 # Fits and predictions running now in this process, one per thread: joblib's
@@ -67,12 +67,14 @@ def free_cpus():
     n_cpus : int
         At least 1. On Linux the busy CPUs are the threads of other processes
         runnable at this instant: ``/proc/loadavg``'s fourth field less this
-        process's runnable threads, the least of :data:`RUNNABLE_SAMPLES`
-        readings 0.2 ms apart (a short-lived process does not count).
-        A process started a moment ago counts, and this process's own threads,
-        still spinning after a parallel region, do not; both would be wrong in
-        the one-minute load average. Elsewhere that load average, less one for
-        the calling thread, stands in.
+        process's runnable threads, the most of :data:`RUNNABLE_SAMPLES`
+        readings 0.2 ms apart. A process started a moment ago counts, and this
+        process's own threads, still spinning after a parallel region, do not;
+        both would be wrong in the one-minute load average. The readings err
+        towards busy (a thread of this process that stops spinning between the
+        two files is counted as another process's): a second thread on a busy
+        core costs about 3x, one thread too few on a free core about 1.45x.
+        Elsewhere the load average, less one for the calling thread, stands in.
     """
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -94,12 +96,13 @@ def _runnable_elsewhere():
         if sample:
             time.sleep(2e-4)
         try:
+            before = _runnable_here()
             with open("/proc/loadavg") as loadavg:
                 machine = int(loadavg.read().split()[3].split("/")[0])
-            counts.append(machine - _runnable_here())
+            counts.append(machine - min(before, _runnable_here()))
         except (OSError, IndexError, ValueError):
             return None
-    return max(0, min(counts))
+    return max(0, max(counts))
 
 
 def _runnable_here():

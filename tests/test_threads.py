@@ -6,7 +6,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 
 import joblib
 import numpy as np
@@ -84,11 +83,11 @@ def test_free_cpus_is_between_one_and_the_cpus():
 def test_free_cpus_sees_a_process_that_started_a_moment_ago():
     # The one-minute load average takes most of a minute to show a new process;
     # the count of runnable threads shows it at once.
-    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    spin = "print('spinning', flush=True)\nwhile True: pass"
+    burner = subprocess.Popen([sys.executable, "-c", spin], stdout=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 10
-        while not _threads._runnable_elsewhere() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        # Once it prints, its start-up (reading modules, when it may sleep) is over.
+        assert burner.stdout.readline() == "spinning\n"
         assert _threads.free_cpus() <= len(os.sched_getaffinity(0)) - 1
     finally:
         burner.kill()
