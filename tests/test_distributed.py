@@ -166,8 +166,14 @@ def search_while_killing_a_busy_worker(client, search, X, y, **dask_config):
         client.wait_for_workers(N_WORKERS, timeout=SEARCH_TIMEOUT_S)
 
 
-def test_a_worker_killed_mid_search_is_replaced_and_the_search_completes(client, data):
-    X, y = data
+def test_a_worker_killed_mid_search_is_replaced_and_the_search_completes(client):
+    # Under 1 kB each, so that joblib sends X and y inside every task: an argument
+    # it does not find among the broadcast ones is scattered to a single worker,
+    # and killing that worker lost it ("already forgotten", 1 run in 4).
+    X, y = make_classification(
+        n_samples=40, n_features=3, n_informative=3, n_redundant=0, random_state=0
+    )
+    assert X.nbytes < 1000 and y.nbytes < 1000
     slow = SpikingClassifier((8,), n_steps=4, max_iter=40, tol=0.0, random_state=0)
     expected = tiny_search(slow, n_jobs=1).fit(X, y).cv_results_
     # Broadcast data has a copy on every worker, so a dead worker's tasks can rerun.
