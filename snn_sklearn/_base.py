@@ -166,6 +166,10 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     def _validation_score(self):
         """Return the function scoring validation predictions."""
 
+    @abstractmethod
+    def _output_activation(self):
+        """Return the name of the output activation, MLP's ``out_activation_``."""
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
@@ -417,7 +421,13 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     def _record_history(self, incremental, finished_now):
         history = self.net_.history
         callbacks = dict(self.net_.callbacks_)
-        stalled = callbacks["stall"].stopped
+        stall = callbacks["stall"]
+        stalled = stall.stopped
+        diverged = callbacks["non_finite"].diverged_
+        # skorch ends training quietly on Ctrl-C, leaving the run short of its epochs.
+        interrupted = (
+            not diverged and not stalled and finished_now < (1 if incremental else self.max_iter)
+        )
         finished = [row for row in history if "train_loss" in row]
         self.history_ = history
         self.n_iter_ = len(finished)
@@ -433,7 +443,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             self.best_validation_score_ = None
             self.best_loss_ = min(self.loss_curve_, default=None)
         if self.verbose:
-            print(self._stop_reason(incremental, stalled, finished_now), flush=True)
+            reason = self._stop_reason(incremental, finished_now, stall, diverged, interrupted)
+            print(reason, flush=True)
         if _silenced(finished):
             warnings.warn(
                 f"{type(self).__name__}: no hidden neuron spiked on any training sample in the "
@@ -444,7 +455,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        if callbacks["non_finite"].diverged_:
+        if diverged:
             warnings.warn(
                 f"{type(self).__name__}: training diverged (non-finite loss) in epoch "
                 f"{self.n_iter_ + 1}; kept the weights from before that epoch. Lower "
@@ -452,9 +463,9 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        elif not stalled and finished_now < (1 if incremental else self.max_iter):
-            # skorch ends training quietly on Ctrl-C: raise it again, so that a search
-            # or a script stops too, with this model fitted as far as it got.
+        elif interrupted:
+            # Raised again, so that a search or a script stops too, with this model
+            # fitted as far as it got.
             raise KeyboardInterrupt(
                 f"{type(self).__name__}: training was interrupted after {finished_now} "
                 "complete epochs of this call; the model keeps the weights it had then."
@@ -467,20 +478,19 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 stacklevel=3,
             )
 
-    def _stop_reason(self, incremental, stalled, finished_now):
+    def _stop_reason(self, incremental, finished_now, stall, diverged, interrupted):
         """The line ``verbose`` ends a training call with: why it stopped."""
-        stall = dict(self.net_.callbacks_)["stall"]
         name = type(self).__name__
-        if dict(self.net_.callbacks_)["non_finite"].diverged_:
+        if diverged:
             return f"{name}: stopped, the training loss was not finite in epoch {self.n_iter_ + 1}."
-        if stalled:
+        if stall.stopped:
             watched = "Validation score" if self._early_stopping else "Training loss"
             return (
                 f"{name}: stopped after {self.n_iter_} epochs. {watched} did not improve "
                 f"more than tol={self.tol:g} for {self.n_iter_no_change} consecutive epochs"
                 + (" at the smallest learning rate." if stall.lr_decays else ".")
             )
-        if finished_now < (1 if incremental else self.max_iter):
+        if interrupted:
             return f"{name}: interrupted after {finished_now} complete epochs."
         if incremental:
             return f"{name}: partial_fit ran one epoch ({self.n_iter_} in all)."
