@@ -1,24 +1,15 @@
 """Multilabel classification: an indicator matrix ``y``, one sigmoid output per label, as MLP."""
 
-import warnings
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_multilabel_classification
-from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import cross_val_score
 
 from snn_sklearn import NonSpikingClassifier, SpikingClassifier, persistence
 
 CLASSIFIERS = pytest.mark.parametrize("Classifier", [SpikingClassifier, NonSpikingClassifier])
-
-
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 def _labels(n_samples=300):

@@ -18,13 +18,6 @@ from snn_sklearn.neurons import lif_reference
 ESTIMATORS = [SpikingClassifier, SpikingRegressor]
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
-
-
 def _data(n_samples=60):
     X, y = make_classification(
         n_samples=n_samples, n_features=4, n_informative=3, n_redundant=0, random_state=0

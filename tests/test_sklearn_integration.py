@@ -525,9 +525,7 @@ def test_samples_with_zero_weight_have_no_effect(Estimator, iris, regression):
 def test_auto_batch_size_is_mlps_for_small_tables_and_grows_to_512(n_samples, expected):
     X, y = make_classification(n_samples, 4, random_state=0)
     model = small(SpikingClassifier, batch_size="auto", max_iter=1, early_stopping=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X, y)
+    model.fit(X, y)
     assert model.net_.batch_size == expected
 
 
@@ -945,9 +943,7 @@ def test_fit_and_predict_leave_the_global_random_states_as_they_were(Estimator, 
     torch_state = torch.get_rng_state()
     numpy_state = np.random.get_state()  # noqa: NPY002
     model = small(Estimator, max_iter=2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X, y)
+    model.fit(X, y)
     outputs(model, X)
     assert torch.equal(torch.get_rng_state(), torch_state)
     assert_array_equal(np.random.get_state()[1], numpy_state[1])  # noqa: NPY002
@@ -969,9 +965,7 @@ def test_partial_fit_refuses_early_stopping_as_mlp_does(Estimator, iris, regress
 def test_mlps_fitted_attributes_describe_the_network(Estimator, iris, regression):
     X, y = data_for(Estimator, iris, regression)
     model = small(Estimator, hidden_layer_sizes=(16, 8), input_bins=0, max_iter=3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X, y)
+    model.fit(X, y)
     assert [c.shape for c in model.coefs_] == [(X.shape[1], 16), (16, 8), (8, model.n_outputs_)]
     assert [b.shape for b in model.intercepts_] == [(16,), (8,), (model.n_outputs_,)]
     first = model.net_.module_.modules()
