@@ -13,6 +13,8 @@ full-size allocations per layer in the backward pass.
 
 import math
 
+import torch
+
 
 class FastSigmoid:
     r"""Derivative of the fast sigmoid (Zenke & Ganguli, 2018).
@@ -30,9 +32,22 @@ class FastSigmoid:
     def __init__(self, slope):
         self.slope = slope
 
-    def derivative_(self, x):
-        """Overwrite ``x = u - threshold`` with the surrogate derivative there; return it."""
-        return x.abs_().mul_(self.slope).add_(1.0).reciprocal_().square_()
+    def chain_(self, x, grad):
+        """Overwrite ``x = u - threshold`` with ``grad`` times the surrogate derivative there.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Distance of the membrane potential to the threshold; overwritten.
+        grad : torch.Tensor
+            Gradient with respect to the spikes, shaped like ``x``.
+
+        Returns
+        -------
+        x : torch.Tensor
+        """
+        x.abs_().mul_(self.slope).add_(1.0).square_()
+        return torch.div(grad, x, out=x)
 
 
 class ATan:
@@ -51,10 +66,13 @@ class ATan:
     def __init__(self, slope):
         self.slope = slope
 
-    def derivative_(self, x):
-        """Overwrite ``x = u - threshold`` with the surrogate derivative there; return it."""
-        scaled = x.mul_(math.pi / 2 * self.slope)
-        return scaled.square_().add_(1.0).reciprocal_().mul_(self.slope / 2)
+    def chain_(self, x, grad):
+        """Overwrite ``x = u - threshold`` with ``grad`` times the surrogate derivative there.
+
+        See :meth:`FastSigmoid.chain_`.
+        """
+        x.mul_(math.pi / 2 * self.slope).square_().add_(1.0).mul_(2.0 / self.slope)
+        return torch.div(grad, x, out=x)
 
 
 class Sigmoid:
@@ -73,10 +91,14 @@ class Sigmoid:
     def __init__(self, slope):
         self.slope = slope
 
-    def derivative_(self, x):
-        """Overwrite ``x = u - threshold`` with the surrogate derivative there; return it."""
+    def chain_(self, x, grad):
+        """Overwrite ``x = u - threshold`` with ``grad`` times the surrogate derivative there.
+
+        See :meth:`FastSigmoid.chain_`.
+        """
         sig = x.mul_(self.slope).sigmoid_()
-        return sig.sub_(sig.square()).mul_(self.slope)
+        sig.sub_(sig.square()).mul_(self.slope)
+        return sig.mul_(grad)
 
 
 SURROGATES = {cls.name: cls for cls in (FastSigmoid, ATan, Sigmoid)}
