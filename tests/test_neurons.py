@@ -2,8 +2,9 @@
 
 import pytest
 import torch
+from lif_reference import lif_reference
 
-from snn_sklearn.neurons import LIF, lif_reference
+from snn_sklearn.neurons import LIF
 from snn_sklearn.surrogates import SURROGATES
 
 

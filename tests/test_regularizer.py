@@ -7,13 +7,13 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from lif_reference import lif_reference
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from snn_sklearn import SpikingClassifier, SpikingRegressor, networks
 from snn_sklearn.activity import activity_report
 from snn_sklearn.networks import SpikingNetwork, hidden_firing_rate
-from snn_sklearn.neurons import lif_reference
 
 ESTIMATORS = [SpikingClassifier, SpikingRegressor]
 
