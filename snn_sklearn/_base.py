@@ -252,6 +252,8 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         rows = self._batch_size(X.shape[0], warn=False)
         work = batch_work(self.net_.module_, rows, getattr(self, "n_steps", 1))
         with torch_threads(self.n_threads, work):
+            if first_pass:
+                self._prepare_initial_network(X)
             self._train(X, y, sample_weight, incremental)
         return self
 
@@ -289,6 +291,13 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 stacklevel=3,
             )
         return min(self.batch_size, n_samples)
+
+    def _prepare_initial_network(self, X):
+        """Adjust the freshly initialised network to the training features ``X``.
+
+        Nothing to do for a plain network; the spiking estimators wake layers
+        that would start silent.
+        """
 
     def _build_net(self, n_features, device):
         # torch's layers draw their first weights from the global generator, and

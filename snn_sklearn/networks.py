@@ -12,6 +12,13 @@ from .readouts import MembraneReadout, SpikeCountReadout
 from .surrogates import make_surrogate
 
 
+#: A hidden layer whose neurons spike less often than this at initialisation
+#: (fraction per neuron and step, on the training rows) is woken up.
+MIN_INITIAL_FIRING_RATE = 0.01
+#: A silent layer's weights are doubled at most this many times.
+MAX_WAKE_DOUBLINGS = 10
+
+
 class SpikingNetwork(nn.Module):
     r"""Encoder, fully connected LIF layers, and a readout over time.
 
@@ -133,6 +140,40 @@ class SpikingNetwork(nn.Module):
         signal = self.encode(x) if signal is None else signal
         layers = list(self._hidden_layers(signal, keep_potentials=True))
         return [*layers, self.readout.record(layers[-1][0])]
+
+    def wake_silent_layers(self, x):
+        """Scale up the weights of hidden layers that would start (almost) silent.
+
+        The default initialisation assumes dense inputs of unit variance. Sparse
+        spike codes (the ``"latency"`` encoder fires once per channel) or a
+        quiet layer below drive a layer with a fraction of that current; its
+        neurons then never reach threshold, the surrogate gradient vanishes
+        and the network learns nothing (breast cancer at chance with latency
+        coding). Layer by layer, on ``x``, each layer's weights are doubled
+        until at least :data:`MIN_INITIAL_FIRING_RATE` of its neurons spike
+        per step, at most :data:`MAX_WAKE_DOUBLINGS` times; a layer that
+        already fires that often is left exactly as it was. The encoder runs
+        deterministically (as at prediction), so no random state is drawn.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (batch, n_features)
+            Training features.
+        """
+        training = self.training
+        self.eval()
+        with torch.no_grad():
+            signal = self.encode(x)
+            for linear, neurons in zip(self.linears, self.neurons, strict=True):
+                for _ in range(MAX_WAKE_DOUBLINGS):
+                    spikes, _ = neurons(linear(signal), self.n_steps, keep_potentials=False)
+                    if spikes.mean() >= MIN_INITIAL_FIRING_RATE:
+                        break
+                    linear.weight.mul_(2.0)
+                else:
+                    spikes, _ = neurons(linear(signal), self.n_steps, keep_potentials=False)
+                signal = spikes
+        self.train(training)
 
     def _hidden_layers(self, signal, keep_potentials):
         for linear, neurons in zip(self.linears, self.neurons, strict=True):

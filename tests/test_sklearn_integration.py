@@ -848,28 +848,8 @@ def fitted_by_encoding(iris_split):
     return fit
 
 
-LATENCY_SPIKE_COUNT_LIMITATION = pytest.mark.xfail(
-    strict=True,
-    reason="Known limitation: latency coding fires each feature once, the hidden layers stay "
-    "nearly silent and the spike-count output gets a vanishing surrogate gradient "
-    "(0.39 accuracy on iris with default sizes). Documented in docs/user_guide.md.",
-)
-
-
-@pytest.mark.parametrize(
-    ("encoder", "readout"),
-    [
-        pytest.param(
-            encoder,
-            readout,
-            marks=LATENCY_SPIKE_COUNT_LIMITATION
-            if (encoder, readout) == ("latency", "spike_count")
-            else (),
-        )
-        for encoder in ENCODERS
-        for readout in ("mean", "max", "spike_count")
-    ],
-)
+@pytest.mark.parametrize("readout", ["mean", "max", "spike_count"])
+@pytest.mark.parametrize("encoder", ENCODERS)
 def test_every_encoder_and_readout_learns_iris_above_chance(
     encoder, readout, fitted_by_encoding, iris_split
 ):
