@@ -11,7 +11,6 @@ from .neurons import LIF
 from .readouts import MembraneReadout, SpikeCountReadout
 from .surrogates import make_surrogate
 
-
 #: A hidden layer whose neurons spike less often than this at initialisation
 #: (fraction per neuron and step, on the training rows) is woken up.
 MIN_INITIAL_FIRING_RATE = 0.01
