@@ -30,8 +30,9 @@ NUMERIC, DATE, CATEGORY, IDENTIFIER = "numeric", "date", "category", "identifier
 # non-empty cells are: a few typing errors ("13,5", "?") are read as missing
 # rather than turning a measurement into categories.
 MIN_SHARE = 0.95
-# Below this many rows, distinct values in every row are likely by chance.
-MIN_IDENTIFIER_ROWS = 20
+# Below this many rows a column is too short to judge: distinct values in
+# every row are likely by chance, and a few bad cells are many in proportion.
+MIN_ROWS = 20
 # Words in a column's name that make a column of distinct integers an identifier.
 IDENTIFIER_WORDS = {"id", "key", "index", "uuid", "guid"}
 # Tried in this order; "%m/%d" before "%d/%m", as a table's dates in the first
@@ -153,7 +154,7 @@ def decide_columns(X, path):
     - ``numeric`` when at least :data:`MIN_SHARE` of its non-empty cells are
       numbers (the others are read as missing, with a warning, by :func:`prepare`);
     - an ``identifier``, left out with a warning, when it has at least
-      :data:`MIN_IDENTIFIER_ROWS` rows, a value in each and a different one in
+      :data:`MIN_ROWS` rows, a value in each and a different one in
       every row, and is text, or integers that count the rows (consecutive) or
       under a name such as ``id`` or ``customer_id``: a value seen once tells
       nothing about another row;
@@ -227,7 +228,9 @@ def prepare(X, columns, path):
     ------
     ValueError
         If fewer than :data:`MIN_SHARE` of a numeric or date column's non-empty
-        cells can be read so.
+        cells can be read so, and there are at least :data:`MIN_ROWS` of them:
+        the column holds something else (in ``fit``, that column would not
+        have been read so).
     """
     pd = import_pandas()
     features = {}
@@ -257,9 +260,7 @@ def table_columns(model, X):
         return saved
     categorical = set(encoded_as_categories(model))
     features = getattr(model, "feature_names_in_", X.columns)
-    return {
-        name: {"kind": CATEGORY if name in categorical else NUMERIC} for name in list(features)
-    }
+    return {name: {"kind": CATEGORY if name in categorical else NUMERIC} for name in list(features)}
 
 
 def check_finite(X, path):
@@ -425,7 +426,7 @@ def _counts_rows(name, numbers, n_rows):
 
 
 def _distinct_per_row(values, n_rows):
-    return n_rows >= MIN_IDENTIFIER_ROWS and len(values) == n_rows and values.is_unique
+    return n_rows >= MIN_ROWS and len(values) == n_rows and values.is_unique
 
 
 def _date_format(values):
@@ -463,8 +464,8 @@ def _format_name(format):
 def _read_cells(values, read, path, date_format=None):
     """``read``, the column ``values`` read, after checking the cells that could not be.
 
-    Warns naming them, or raises if they are more than ``1 - MIN_SHARE`` of the
-    non-empty cells.
+    Warns naming them, or raises if they are more than ``1 - MIN_SHARE`` of at
+    least :data:`MIN_ROWS` non-empty cells.
     """
     bad = values[values.notna() & read.isna()]
     if bad.empty:
@@ -472,12 +473,12 @@ def _read_cells(values, read, path, date_format=None):
     n_cells = int(values.notna().sum())
     what = "numbers" if date_format is None else f"dates ({_format_name(date_format)})"
     examples = ", ".join(plain(value) for value in bad.unique()[:N_EXAMPLES])
-    counted = f"{len(bad)} of its {n_cells} non-empty cells are not {what}"
-    if len(bad) > (1 - MIN_SHARE) * n_cells:
+    counted = f"{len(bad)} of its {n_cells} non-empty cell(s) do not"
+    if n_cells >= MIN_ROWS and len(bad) > (1 - MIN_SHARE) * n_cells:
         raise ValueError(
             f"column {values.name!r} must hold {what}, as in fit, but holds "
-            f"{plain(bad.iloc[0])} in {path}: {counted} (at most {1 - MIN_SHARE:.0%} may be, "
-            "read as missing)"
+            f"{plain(bad.iloc[0])} in {path}: {counted} (at most {1 - MIN_SHARE:.0%} may not, "
+            "which are read as missing)"
         )
     warnings.warn(
         f"column {values.name!r} of {path} holds {what}, but {counted}: {examples}; "

@@ -157,8 +157,8 @@ other columns but those named by --drop. Each column is read as:
 Numeric columns have their missing values replaced by the column's median,
 then are standardised; categories are one-hot encoded, a missing value
 counting as a category of its own. Rows without a target value are dropped.
-The saved models read the columns of the tables given to '{PROG} predict' the
-same way.
+The saved models read the columns of the tables given to '{PROG} predict'
+the same way.
 
 Every model is scored on the same shuffled k folds (stratified by class for
 classification) with the scorers of snn_sklearn.metrics: accuracy, balanced
@@ -166,11 +166,11 @@ accuracy, weighted F1, one-vs-rest ROC AUC and log loss for classification;
 Pearson r, R2, (root) mean squared error, root mean squared relative error,
 mean absolute error and mean absolute percentage error for regression (errors
 negated: greater is better); with --baselines, scikit-learn's histogram
-gradient boosting is scored too, for reference. The table is written to DIR/comparison.csv, and
-each model, with its preprocessing, the target's name and the task, to
+gradient boosting too, for reference. The table is written to
+DIR/comparison.csv, and each network, with its preprocessing, how it reads
+each column, the target's name and the task, to
 DIR/spiking{MODEL_SUFFIXES["skops"]} and DIR/nonspiking{MODEL_SUFFIXES["skops"]} \
-(or {MODEL_SUFFIXES["pickle"]} with --format pickle),
-for '{PROG} predict'.""",
+(or {MODEL_SUFFIXES["pickle"]} with --format pickle), for '{PROG} predict'.""",
         epilog=f"""\
 examples:
   {PROG} fit houses.csv --target price
@@ -273,8 +273,8 @@ output is a CSV table with one row per row of DATA.csv, in the same order: the
 --id column first if given, a column 'prediction' and, with --proba, a column
 'proba_<class>' per class. The columns are read as they were in fit: a numeric
 column's cells that are not numbers, or a date column's that are not dates,
-are read as missing with a warning, unless they are more than 5% of its
-non-empty cells.""",
+are read as missing with a warning; more than 5% of 20 or more non-empty cells
+are an error (the column holds something else).""",
         epilog=f"""\
 examples:
   {PROG} predict models/spiking.skops new_houses.csv --out predictions.csv
