@@ -30,6 +30,9 @@ NUMERIC, DATE, CATEGORY, IDENTIFIER = "numeric", "date", "category", "identifier
 # non-empty cells are: a few typing errors ("13,5", "?") are read as missing
 # rather than turning a measurement into categories.
 MIN_SHARE = 0.95
+# A column with at least this share of numbers, but fewer than MIN_SHARE, is
+# read as categories with a warning: its other cells may be worth fixing.
+MIXED_SHARE = 0.5
 # Below this many rows a column is too short to judge: distinct values in
 # every row are likely by chance, and a few bad cells are many in proportion.
 MIN_ROWS = 20
@@ -154,13 +157,17 @@ def decide_columns(X, path):
     - ``numeric`` when at least :data:`MIN_SHARE` of its non-empty cells are
       numbers (the others are read as missing, with a warning, by :func:`prepare`);
     - an ``identifier``, left out with a warning, when it has at least
-      :data:`MIN_ROWS` rows, a value in each and a different one in
-      every row, and is text, or integers that count the rows (consecutive) or
-      under a name such as ``id`` or ``customer_id``: a value seen once tells
-      nothing about another row;
+      :data:`MIN_ROWS` rows, a value in each and a different one in every row,
+      and is integers that count the rows (consecutive) or are named so (``id``,
+      ``customer_id``...), or text: a value seen once tells nothing about
+      another row;
+    - a ``category``, with a warning, when at least :data:`MIXED_SHARE` but
+      fewer than :data:`MIN_SHARE` of its non-empty cells are numbers: too many
+      to be typing errors, they may be something to fix;
     - a ``date`` when at least :data:`MIN_SHARE` of its non-empty cells are
       dates in one of :data:`DATE_FORMATS`; it becomes its year, month, day and
       day of the week, and its hour, minute and second when some cells have them;
+    - an ``identifier`` as above if it is text with a different value in each row;
     - a ``category`` otherwise.
 
     Returns
@@ -169,29 +176,44 @@ def decide_columns(X, path):
         For each column, in order, ``{"kind": kind}``, with ``"format"`` and
         ``"parts"`` for a date. Plain values, which every model format saves.
     """
-    pd = import_pandas()
     columns = {}
     for name in X.columns:
-        values = X[name].dropna()
-        numbers = pd.to_numeric(values, errors="coerce")
-        if _share(numbers, values) >= MIN_SHARE:
-            kind = IDENTIFIER if _counts_rows(name, numbers, len(X)) else NUMERIC
-            columns[name] = {"kind": kind}
-        elif (date := _date_format(values)) is not None:
-            columns[name] = date
-        elif _distinct_per_row(values, len(X)):
-            columns[name] = {"kind": IDENTIFIER}
-        else:
-            columns[name] = {"kind": CATEGORY}
+        columns[name] = _decide_column(X[name], path)
         if columns[name]["kind"] == IDENTIFIER:
             warnings.warn(
                 f"column {name!r} of {path} looks like an identifier (a different value in "
-                f"each of its {len(X)} rows, such as {plain(values.iloc[0])}): it is left out "
+                f"each of its {len(X)} rows, such as {plain(X[name].iloc[0])}): it is left out "
                 "of the features",
                 UserWarning,
                 stacklevel=2,
             )
     return columns
+
+
+def _decide_column(column, path):
+    pd = import_pandas()
+    values = column.dropna()
+    numbers = pd.to_numeric(values, errors="coerce")
+    share = _share(numbers, values)
+    if share >= MIN_SHARE:
+        return {"kind": IDENTIFIER if _counts_rows(column.name, numbers, len(column)) else NUMERIC}
+    if share >= MIXED_SHARE:
+        bad = values[numbers.isna()]
+        examples = ", ".join(plain(value) for value in bad.unique()[:N_EXAMPLES])
+        warnings.warn(
+            f"column {column.name!r} of {path} holds numbers in {share:.0%} of its non-empty "
+            f"cells, fewer than the {MIN_SHARE:.0%} that make a numeric column: it is read as "
+            f"categories; fix its {len(bad)} other cell(s) ({examples}) to have it read as "
+            "numbers, or --drop it",
+            UserWarning,
+            stacklevel=3,
+        )
+        return {"kind": CATEGORY}
+    if (date := _date_format(values)) is not None:
+        return date
+    if _distinct_per_row(values, len(column)):
+        return {"kind": IDENTIFIER}
+    return {"kind": CATEGORY}
 
 
 def notes(columns):

@@ -170,7 +170,8 @@ gradient boosting too, for reference. The table is written to
 DIR/comparison.csv, and each network, with its preprocessing, how it reads
 each column, the target's name and the task, to
 DIR/spiking{MODEL_SUFFIXES["skops"]} and DIR/nonspiking{MODEL_SUFFIXES["skops"]} \
-(or {MODEL_SUFFIXES["pickle"]} with --format pickle), for '{PROG} predict'.""",
+(or {MODEL_SUFFIXES["pickle"]} with --format pickle),
+for '{PROG} predict'.""",
         epilog=f"""\
 examples:
   {PROG} fit houses.csv --target price
