@@ -325,7 +325,8 @@ def check_target(y, task, n_folds):
     -------
     y : pandas.Series
         The target; a classification target of integral floats (a column with
-        missing values) as integers, so that class labels print as ``1``, not ``1.0``.
+        missing values) as integers, so that class labels print as ``1``, not
+        ``1.0``, and of other numbers as text (``"2.5"``).
 
     Raises
     ------
@@ -361,6 +362,9 @@ def check_target(y, task, n_folds):
             f"fewer than the {n_folds} cross-validation folds (each fold needs every class); "
             "lower --cv, drop that class's rows, or use --task regression for a quantity"
         )
+    if _is_number(y) and y.dtype != np.int64:
+        # scikit-learn takes fractional labels for a quantity: as text, 2.5 is a class.
+        y = y.map(plain)
     return y
 
 
