@@ -99,7 +99,7 @@ def read_csv(path):
         raise ValueError(f"{path} is not a valid CSV file: {error}") from error
     if frame.empty:
         raise ValueError(f"{path} has a header line but no rows of data")
-    return frame.apply(lambda column: column.mask(column.str.strip() == ""))
+    return frame.replace(r"^\s*$", np.nan, regex=True)
 
 
 def no_column(path, name, columns, use):

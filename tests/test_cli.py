@@ -897,3 +897,14 @@ def test_the_commands_modules_do_not_import_the_command_line_entry(module):
         if isinstance(node, ast.ImportFrom) and node.module is not None
     ]
     assert "cli" not in imported and "snn_sklearn.cli" not in imported
+
+
+def test_predict_reads_the_columns_of_a_model_saved_from_python_as_numbers(tmp_path):
+    """A model that fit did not save knows no column kinds: the columns it was fitted on."""
+    from snn_sklearn.persistence import dump
+
+    frame = _table()
+    model = LinearRegression().fit(frame[["rooms"]], frame["price"])
+    path = dump(model, tmp_path / "linear.skops")
+    predictions = _predict(path, frame.assign(rooms=frame["rooms"].astype(str)), tmp_path)
+    np.testing.assert_allclose(predictions["prediction"], model.predict(frame[["rooms"]]))
