@@ -340,7 +340,7 @@ def _timed(doing, work, *args, **kwargs):
 
 
 def _training_table(args):
-    """The features, the checked target, the task and how each column is read of ``fit``'s table."""
+    """``fit``'s table: its features, checked target, task and how each column is read."""
     frame = read_csv(args.data)
     frame = frame.drop(columns=_dropped_columns(args, frame.columns))
     X, y, n_dropped = split_target(frame, args.target, args.data)
@@ -467,6 +467,7 @@ def _save_fit_plots(results, models, out, score):
 
 
 def predict(args):
+    # Before loading the model: without pandas nothing can be read.
     import_pandas()
     model = _load_model(args)
     if args.proba and not hasattr(model, "predict_proba"):
@@ -479,7 +480,9 @@ def predict(args):
     # The --id column as it reads in the file ("007" stays "007"), even if named "prediction".
     predictions = frame[[] if args.id is None else [args.id]].copy()
     with _one_thread(), _quiet_warnings():
-        predictions.insert(predictions.shape[1], "prediction", model.predict(X), True)
+        predictions.insert(
+            predictions.shape[1], "prediction", model.predict(X), allow_duplicates=True
+        )
         if args.proba:
             proba = model.predict_proba(X)
             for column, cls in enumerate(model.classes_):

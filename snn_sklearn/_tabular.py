@@ -158,8 +158,8 @@ def decide_columns(X, path):
       numbers (the others are read as missing, with a warning, by :func:`prepare`);
     - an ``identifier``, left out with a warning, when it has at least
       :data:`MIN_ROWS` rows, a value in each and a different one in every row,
-      and is integers that count the rows (consecutive) or are named so (``id``,
-      ``customer_id``...), or text: a value seen once tells nothing about
+      and is integers that number the rows (from 0 or 1) or are named so
+      (``id``, ``customer_id``...), or text: a value seen once tells nothing about
       another row;
     - a ``category``, with a warning, when at least :data:`MIXED_SHARE` but
       fewer than :data:`MIN_SHARE` of its non-empty cells are numbers: too many
@@ -196,7 +196,9 @@ def _decide_column(column, path):
     numbers = pd.to_numeric(values, errors="coerce")
     share = _share(numbers, values)
     if share >= MIN_SHARE:
-        return {"kind": IDENTIFIER if _counts_rows(column.name, numbers, len(column)) else NUMERIC}
+        return {
+            "kind": IDENTIFIER if _is_identifier(column.name, numbers, len(column)) else NUMERIC
+        }
     if share >= MIXED_SHARE:
         bad = values[numbers.isna()]
         examples = ", ".join(plain(value) for value in bad.unique()[:N_EXAMPLES])
@@ -442,13 +444,18 @@ def _share(read, values):
     return read.notna().mean() if len(values) else 1.0
 
 
-def _counts_rows(name, numbers, n_rows):
-    """Whether a numeric column is an identifier: distinct integers, named so or consecutive."""
+def _is_identifier(name, numbers, n_rows):
+    """Whether a numeric column is an identifier: distinct integers, named so or row numbers.
+
+    Row numbers run from 0 or 1 to the number of rows, in any order; other
+    consecutive integers (years of a yearly table) are measurements.
+    """
     if not _distinct_per_row(numbers, n_rows) or not _is_integral(numbers):
         return False
     words = re.split(r"[^a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name)).lower())
-    consecutive = np.all(np.diff(np.sort(numbers.to_numpy())) == 1)
-    return bool(consecutive or IDENTIFIER_WORDS & set(words) or str(name).startswith("Unnamed:"))
+    start = numbers.min()
+    row_numbers = start in (0, 1) and numbers.max() == start + n_rows - 1
+    return bool(row_numbers or IDENTIFIER_WORDS & set(words) or str(name).startswith("Unnamed:"))
 
 
 def _distinct_per_row(values, n_rows):

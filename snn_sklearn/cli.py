@@ -151,7 +151,7 @@ other columns but those named by --drop. Each column is read as:
            year, month, day and day of the week, and hour, minute and second
            when the cells have them, become numeric columns;
   an identifier, left out with a warning, when it has 20 rows or more and a
-           different value in every row, and is text, or integers that count
+           different value in every row, and is text, or integers that number
            the rows or under a name such as 'id' or 'customer_id';
   categories otherwise (text, booleans).
 Numeric columns have their missing values replaced by the column's median,

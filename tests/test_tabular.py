@@ -83,9 +83,16 @@ def test_distinct_integers_named_as_an_identifier_are_left_out(name):
     assert f"column {name!r}" in messages[0]
 
 
-def test_consecutive_distinct_integers_count_rows_and_are_left_out():
-    columns, _ = _decide(_text(row=np.arange(N) + 1, size=_measurements()))
+@pytest.mark.parametrize("start", [0, 1])
+def test_row_numbers_are_left_out(start):
+    rows = np.random.default_rng(0).permutation(N) + start
+    columns, _ = _decide(_text(row=rows, size=_measurements()))
     assert _kinds(columns)["row"] == "identifier"
+
+
+def test_the_years_of_a_yearly_table_stay_numeric():
+    columns, messages = _decide(_text(year=np.arange(1990, 1990 + N)))
+    assert _kinds(columns) == {"year": "numeric"} and messages == []
 
 
 def test_distinct_integer_measurements_stay_numeric():
