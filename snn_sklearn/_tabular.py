@@ -38,8 +38,9 @@ MIXED_SHARE = 0.5
 MIN_ROWS = 20
 # Words in a column's name that make a column of distinct integers an identifier.
 IDENTIFIER_WORDS = {"id", "key", "index", "uuid", "guid"}
-# Tried in this order; "%m/%d" before "%d/%m", as a table's dates in the first
-# format that reads them all.
+# The formats a date column may have. The one that reads the most cells of a
+# column wins, the first of those that tie: 03/04/2021 is March 4, unless a
+# day above 12 comes first in some cell.
 DATE_FORMATS = (
     "ISO8601",
     "%m/%d/%Y",
@@ -203,10 +204,10 @@ def _decide_column(column, path):
         bad = values[numbers.isna()]
         examples = ", ".join(plain(value) for value in bad.unique()[:N_EXAMPLES])
         warnings.warn(
-            f"column {column.name!r} of {path} holds numbers in {share:.0%} of its non-empty "
-            f"cells, fewer than the {MIN_SHARE:.0%} that make a numeric column: it is read as "
-            f"categories; fix its {len(bad)} other cell(s) ({examples}) to have it read as "
-            "numbers, or --drop it",
+            f"column {column.name!r} of {path} holds numbers in {len(values) - len(bad)} of its "
+            f"{len(values)} non-empty cells, fewer than the {MIN_SHARE:.0%} that make a numeric "
+            f"column: it is read as categories; fix its {len(bad)} other cell(s) ({examples}) "
+            "to have it read as numbers, or --drop it",
             UserWarning,
             stacklevel=3,
         )
