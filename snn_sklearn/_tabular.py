@@ -180,6 +180,8 @@ def decide_columns(X, path):
     columns = {}
     for name in X.columns:
         columns[name] = _decide_column(X[name], path)
+        if columns[name]["kind"] == DATE:
+            _check_part_names(name, columns[name]["parts"], X.columns, path)
         if columns[name]["kind"] == IDENTIFIER:
             warnings.warn(
                 f"column {name!r} of {path} looks like an identifier (a different value in "
@@ -217,6 +219,16 @@ def _decide_column(column, path):
     if _distinct_per_row(values, len(column)):
         return {"kind": IDENTIFIER}
     return {"kind": CATEGORY}
+
+
+def _check_part_names(name, parts, names, path):
+    """Raise a ValueError if a part of the date column ``name`` is named as another column."""
+    for part in parts:
+        if (feature := f"{name}_{part}") in names:
+            raise ValueError(
+                f"column {name!r} of {path} holds dates, read as {name}_year, {name}_month..., "
+                f"but the table already has a column {feature!r}; rename or --drop one of them"
+            )
 
 
 def notes(columns):

@@ -157,6 +157,12 @@ def test_slashed_dates_read_month_first_unless_a_day_comes_first():
     assert _prepare(_text(day=["03/04/2021"]), european)[0]["day_month"].item() == 4
 
 
+def test_a_date_part_named_as_another_column_is_an_error():
+    X = _text(signup=["2021-03-04", "2022-12-31"], signup_month=["1", "2"])
+    with pytest.raises(ValueError, match="already has a column 'signup_month'; rename or --drop"):
+        decide_columns(X, PATH)
+
+
 def test_a_date_column_says_what_it_became_in_a_note():
     from snn_sklearn._tabular import notes
 
