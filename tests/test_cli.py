@@ -860,12 +860,12 @@ def test_fit_with_baselines_scores_hist_gradient_boosting_without_saving_it(tmp_
 def test_fit_comparison_chart_shows_the_score_users_know(tmp_path, monkeypatch, target, score):
     pytest.importorskip("matplotlib")
     drawn = []
+    draw = _commands.plot_model_comparison
 
     def plot_model_comparison(results, **kwargs):
         drawn.append(kwargs.get("scoring"))
-        return _commands.plot_model_comparison.__wrapped__(results, **kwargs)
+        return draw(results, **kwargs)
 
-    plot_model_comparison.__wrapped__ = _commands.plot_model_comparison
     monkeypatch.setattr(_commands, "plot_model_comparison", plot_model_comparison)
     data = _write(_table(), tmp_path / "table.csv")
     argv = ["fit", str(data), "--target", target, "--model", "nonspiking", "--out", str(tmp_path)]
