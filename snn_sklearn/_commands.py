@@ -27,19 +27,23 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from . import persistence
+from ._cli_common import MODEL_SUFFIXES, PROG, one_line
+from ._optional import import_optional
 from ._tabular import (
-    categorical_columns,
+    IDENTIFIER,
     check_finite,
     check_target,
-    encoded_as_categories,
+    decide_columns,
     import_pandas,
     infer_task,
     make_model_pipeline,
-    non_numbers,
+    no_column,
+    notes,
+    prepare,
     read_csv,
     split_target,
+    table_columns,
 )
-from .cli import MODEL_SUFFIXES, PROG, _one_line
 from .compare import compare_models
 from .datasets import load_house_prices, load_iris
 from .metrics import classification_scorers, regression_scorers
@@ -52,6 +56,13 @@ ESTIMATORS = {
     "spiking": {"classification": SpikingClassifier, "regression": SpikingRegressor},
     "nonspiking": {"classification": NonSpikingClassifier, "regression": NonSpikingRegressor},
 }
+# fit --baselines, by task.
+BASELINES = {
+    "classification": HistGradientBoostingClassifier,
+    "regression": HistGradientBoostingRegressor,
+}
+# The score the comparison chart shows, by task: the one users know.
+CHART_SCORES = {"classification": "accuracy", "regression": "r2"}
 # One hold-out split rather than 5-fold: five fits of each network would take
 # most of the demo's one-minute budget on two cores (about 55 s measured).
 TEST_SIZE = 0.25
@@ -265,8 +276,9 @@ def fit(args):
     pd = import_pandas()
     if args.format == "skops":
         # Before any training, not after it: the models are saved in this format.
-        persistence._import_skops()
-    X, y, task = _training_table(args)
+        import_optional("skops.io", "skops", "The skops format")
+    with _quiet_warnings():
+        X, y, task, columns = _training_table(args)
     params = {"random_state": args.seed}
     if args.hidden is not None:
         params["hidden_layer_sizes"] = args.hidden
@@ -274,12 +286,15 @@ def fit(args):
         params["max_iter"] = args.max_iter
     kinds = list(ESTIMATORS) if args.model == "all" else [args.model]
     models = {kind: make_model_pipeline(ESTIMATORS[kind][task](**params), X) for kind in kinds}
+    scored = list(models.values())
+    if args.baselines:
+        scored.append(make_model_pipeline(BASELINES[task](random_state=args.seed), X))
     folds = _folds(task, args.cv, args.seed)
     scoring = _scoring(task, y)
     args.out.mkdir(parents=True, exist_ok=True)
 
     _progress(f"{task.capitalize()} of {args.target!r} from {X.shape[1]} column(s), {len(y)} rows.")
-    n_steps = 2 * len(models)
+    n_steps = len(scored) + len(models)
     with _one_thread(), _quiet_warnings():
         tables = [
             _timed(
@@ -291,9 +306,9 @@ def fit(args):
                 cv=folds,
                 scoring=scoring,
             )
-            for step, model in enumerate(models.values(), start=1)
+            for step, model in enumerate(scored, start=1)
         ]
-        for step, model in enumerate(models.values(), start=len(models) + 1):
+        for step, model in enumerate(models.values(), start=len(scored) + 1):
             _timed(
                 f"[{step}/{n_steps}] fitting {_name(model)} on all {len(y)} rows", model.fit, X, y
             )
@@ -302,10 +317,10 @@ def fit(args):
     table = args.out / "comparison.csv"
     results.to_csv(table)
     print(f"\nComparison written to {table}")
-    saved = _save_models(models, args, task)
+    saved = _save_models(models, args, task, columns)
     for path in saved:
         print(f"Model written to {path}")
-    for plot in _save_fit_plots(results, models, args.out):
+    for plot in _save_fit_plots(results, models, args.out, CHART_SCORES[task]):
         print(f"Plot written to {plot}")
     print(f"Predict with: {PROG} predict {saved[0]} DATA.csv")
     return 0
@@ -325,29 +340,47 @@ def _timed(doing, work, *args, **kwargs):
 
 
 def _training_table(args):
-    """The features, the checked target and the task of ``fit``'s table."""
+    """``fit``'s table: its features, checked target, task and how each column is read."""
     frame = read_csv(args.data)
+    frame = frame.drop(columns=_dropped_columns(args, frame.columns))
     X, y, n_dropped = split_target(frame, args.target, args.data)
-    categorical = categorical_columns(X)
-    if categorical:
-        # Read text columns as text throughout, as predict will: "01" stays "01".
-        frame = read_csv(args.data, categorical)
-        X, y, _ = split_target(frame, args.target, args.data)
-    check_finite(frame, args.data)
+    columns = decide_columns(X, args.data)
+    for note in notes(columns):
+        _progress(note)
+    if all(column["kind"] == IDENTIFIER for column in columns.values()):
+        raise ValueError(f"{args.data} has no feature columns left to learn {args.target!r} from")
+    X = prepare(X, columns, args.data)
+    check_finite(X, args.data)
+    check_finite(y.to_frame(), args.data)
     task = infer_task(y) if args.task == "auto" else args.task
     y = check_target(y, task, args.cv)
     if n_dropped:
         _progress(f"Dropped {n_dropped} row(s) without a value of {args.target!r}.")
-    return X, y, task
+    return X, y, task, columns
 
 
-def _save_models(models, args, task):
+def _dropped_columns(args, names):
+    """The columns named by ``--drop``, each option a name or names separated by commas."""
+    dropped = []
+    for option in args.drop:
+        # A name with a comma in it is a name, not a list.
+        dropped += [option] if option in names else [name.strip() for name in option.split(",")]
+    for name in dropped:
+        if name == args.target:
+            raise ValueError(f"--drop names the --target column {name!r}; it cannot be both")
+        if name not in names:
+            raise no_column(args.data, name, names, "to --drop")
+    return list(dict.fromkeys(dropped))
+
+
+def _save_models(models, args, task, columns):
     """Save each fitted model into ``args.out``; return the paths written."""
     paths = []
     for kind, model in models.items():
         # Plain attributes, which every persistence format keeps: predict reads them.
         model.target_name_ = args.target
         model.task_ = task
+        model.table_columns_ = columns
         with _quiet_warnings():
             path = args.out / f"{kind}{MODEL_SUFFIXES[args.format]}"
             paths.append(persistence.dump(model, path, format=args.format))
@@ -375,7 +408,7 @@ def _quiet_warnings():
     """Show warnings as one line each, and none for stopping at ``max_iter``."""
 
     def show(message, category, filename, lineno, file=None, line=None):
-        print(f"{PROG}: warning: {_one_line(message)}", file=sys.stderr, flush=True)
+        print(f"{PROG}: warning: {one_line(message)}", file=sys.stderr, flush=True)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -398,7 +431,7 @@ def _print_comparison(results, n_folds):
         print(f"{label:<38}" + "".join(f"{cell:>{width}}" for cell in cells))
 
 
-def _save_fit_plots(results, models, out):
+def _save_fit_plots(results, models, out, score):
     """Save the plots of a ``fit`` run into ``out``; return the paths written.
 
     Parameters
@@ -409,6 +442,8 @@ def _save_fit_plots(results, models, out):
         The models fitted on the whole table, by ``--model`` name.
     out : pathlib.Path
         The output folder.
+    score : str
+        The score the comparison chart shows, by its name in ``results``.
 
     Returns
     -------
@@ -424,7 +459,7 @@ def _save_fit_plots(results, models, out):
         [(f"{_name(model)} ({kind})", model) for kind, model in models.items()], len(models)
     )
     comparison = Figure(figsize=(6, 4.5), layout="constrained")
-    plot_model_comparison(results, ax=comparison.subplots())
+    plot_model_comparison(results, scoring=score, ax=comparison.subplots())
     paths = [out / "loss_curves.png", out / "model_comparison.png"]
     for figure, path in zip((curves, comparison), paths, strict=True):
         figure.savefig(path, dpi=100)
@@ -432,13 +467,22 @@ def _save_fit_plots(results, models, out):
 
 
 def predict(args):
-    pd = import_pandas()
+    # Before loading the model: without pandas nothing can be read.
+    import_pandas()
     model = _load_model(args)
-    X = _prediction_table(model, args.data)
     if args.proba and not hasattr(model, "predict_proba"):
         raise ValueError(f"--proba needs a classifier, but {args.model} predicts a quantity")
+    with _quiet_warnings():
+        frame = read_csv(args.data)
+        if args.id is not None and args.id not in frame.columns:
+            raise no_column(args.data, args.id, frame.columns, "to copy as --id")
+        X = _prediction_table(model, frame, args.data)
+    # The --id column as it reads in the file ("007" stays "007"), even if named "prediction".
+    predictions = frame[[] if args.id is None else [args.id]].copy()
     with _one_thread(), _quiet_warnings():
-        predictions = pd.DataFrame({"prediction": model.predict(X)})
+        predictions.insert(
+            predictions.shape[1], "prediction", model.predict(X), allow_duplicates=True
+        )
         if args.proba:
             proba = model.predict_proba(X)
             for column, cls in enumerate(model.classes_):
@@ -461,23 +505,17 @@ def _load_model(args):
         raise ValueError(str(error).replace("allow_pickle=True", "--allow-pickle")) from error
 
 
-def _prediction_table(model, path):
-    """The table at ``path`` as ``model`` was fitted on it: its columns, read the same way."""
-    categorical = encoded_as_categories(model)
-    X = read_csv(path, categorical)
-    features = getattr(model, "feature_names_in_", None)
-    if features is not None:
-        missing = [column for column in features if column not in X]
-        if missing:
-            raise ValueError(
-                f"{path} lacks column(s) the model was fitted on: {', '.join(missing)}"
-            )
-        # Only the columns the model reads: the target and any other column are ignored.
-        X = X[list(features)]
+def _prediction_table(model, frame, path):
+    """The features of ``frame``, read from ``path``, as ``model`` was fitted on them.
+
+    Only the columns the model reads, read as they were in fit: the target and
+    any other column are ignored.
+    """
+    columns = table_columns(model, frame)
+    needed = [name for name, column in columns.items() if column["kind"] != IDENTIFIER]
+    missing = [name for name in needed if name not in frame.columns]
+    if missing:
+        raise ValueError(f"{path} lacks column(s) the model was fitted on: {', '.join(missing)}")
+    X = prepare(frame, {name: columns[name] for name in needed}, path)
     check_finite(X, path)
-    for column in X.columns:
-        if column not in categorical and (text := non_numbers(X[column])):
-            raise ValueError(
-                f"column {column!r} must hold numbers, as in fit, but holds {text[0]!r} in {path}"
-            )
     return X

@@ -17,7 +17,8 @@ This module only parses the arguments: ``--help``, ``--version`` and bad
 arguments answer at once, without importing torch or scikit-learn. What the
 commands do is in :mod:`snn_sklearn._commands`, imported once a command is
 parsed, which calls only the package's public API; reading CSV tables is in
-:mod:`snn_sklearn._tabular`.
+:mod:`snn_sklearn._tabular`, and what the three share in
+:mod:`snn_sklearn._cli_common`.
 """
 
 import argparse
@@ -28,14 +29,12 @@ from pathlib import Path
 
 # Only what parsing needs: the commands' modules, and torch and scikit-learn with
 # them, are imported once the arguments are parsed (see main).
-from ._tabular import MAX_AUTO_CLASSES, TASKS
+from ._cli_common import MAX_AUTO_CLASSES, MODEL_SUFFIXES, PROG, TASKS, one_line
 from ._version import __version__
 
-PROG = "snn-sklearn"
 DEFAULT_OUT = "snn_sklearn_demo"
 DEFAULT_MODELS_OUT = "snn_sklearn_models"
 NETWORKS = ("spiking", "nonspiking")
-MODEL_SUFFIXES = {"skops": ".skops", "pickle": ".joblib"}
 # The estimators' defaults, for fit's help; tests/test_cli.py checks that they agree.
 DEFAULT_HIDDEN_LAYER_SIZES = (128, 128)
 DEFAULT_MAX_ITER = 200
@@ -74,21 +73,8 @@ def main(argv=None):
         return 130
     # The command line's contract: any failure is one line and status 2, never a traceback.
     except Exception as error:
-        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(error)}", file=sys.stderr)
         return 2
-
-
-def _one_line(error):
-    """An error or warning message on one line, without a traceback quoted in it.
-
-    scikit-learn quotes the traceback of a failed fit in its message; its last
-    line says what went wrong.
-    """
-    text = str(error)
-    if "Traceback (most recent call last)" in text:
-        lines = [line for line in text.splitlines() if line.strip()]
-        text = f"{lines[0]} {lines[-1]}"
-    return " ".join(text.split()) or type(error).__name__
 
 
 def _parser():
@@ -157,18 +143,32 @@ Cross-validate the spiking and non-spiking networks on a CSV table, print how
 they compare, then fit them on the whole table and save them.
 
 DATA.csv needs a header line. The --target column is predicted from all the
-other columns. Numeric columns have their missing values replaced by the
-column's median, then are standardised; the other columns (text, booleans) are
-one-hot encoded, a missing value counting as a category of its own. Rows
-without a target value are dropped.
+other columns but those named by --drop. Each column is read as:
+  numbers  when at least 95% of its non-empty cells are numbers; the others
+           ('13,5', '?') are read as missing, with a warning naming them;
+  dates    when at least 95% of its non-empty cells are dates of one format
+           (2021-03-04, 2021-03-04 10:00, 03/04/2021 as month/day...): its
+           year, month, day and day of the week, and hour, minute and second
+           when the cells have them, become numeric columns;
+  an identifier, left out with a warning, when it has 20 rows or more and a
+           different value in every row, and is text, or integers that number
+           the rows or under a name such as 'id' or 'customer_id';
+  categories otherwise (text, booleans).
+Numeric columns have their missing values replaced by the column's median,
+then are standardised; categories are one-hot encoded, a missing value
+counting as a category of its own. Rows without a target value are dropped.
+The saved models read the columns of the tables given to '{PROG} predict'
+the same way.
 
 Every model is scored on the same shuffled k folds (stratified by class for
 classification) with the scorers of snn_sklearn.metrics: accuracy, balanced
 accuracy, weighted F1, one-vs-rest ROC AUC and log loss for classification;
 Pearson r, R2, (root) mean squared error, root mean squared relative error,
 mean absolute error and mean absolute percentage error for regression (errors
-negated: greater is better). The table is written to DIR/comparison.csv, and
-each model, with its preprocessing, the target's name and the task, to
+negated: greater is better); with --baselines, scikit-learn's histogram
+gradient boosting too, for reference. The table is written to
+DIR/comparison.csv, and each network, with its preprocessing, how it reads
+each column, the target's name and the task, to
 DIR/spiking{MODEL_SUFFIXES["skops"]} and DIR/nonspiking{MODEL_SUFFIXES["skops"]} \
 (or {MODEL_SUFFIXES["pickle"]} with --format pickle),
 for '{PROG} predict'.""",
@@ -176,11 +176,20 @@ for '{PROG} predict'.""",
 examples:
   {PROG} fit houses.csv --target price
   {PROG} fit iris.csv --target species --model spiking --cv 10 --out models
-  {PROG} fit survey.csv --target rating --task regression --max-iter 50""",
+  {PROG} fit survey.csv --target rating --task regression --max-iter 50
+  {PROG} fit customers.csv --target churned --drop name,email --baselines""",
     )
     fit.add_argument("data", type=Path, metavar="DATA.csv", help="the table, with a header line")
     fit.add_argument(
         "--target", required=True, metavar="COLUMN", help="the name of the column to predict"
+    )
+    fit.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a column not to learn from; repeat the option or separate names with commas "
+        "to leave out several",
     )
     fit.add_argument(
         "--task",
@@ -240,6 +249,12 @@ examples:
         help="the most training epochs of each fit; fewer trains faster but less well "
         f"(default: {DEFAULT_MAX_ITER})",
     )
+    fit.add_argument(
+        "--baselines",
+        action="store_true",
+        help="also score scikit-learn's HistGradientBoostingClassifier (or Regressor) "
+        "on the same folds, for reference; it is not saved",
+    )
     fit.set_defaults(command="fit")
 
 
@@ -255,12 +270,17 @@ snn_sklearn.persistence.dump) for every row of a CSV table.
 DATA.csv needs a header line and the columns the model was fitted on; other
 columns are ignored, the target column among them if present. Missing values
 and categories not seen in fit are handled by the model's preprocessing. The
-output is a CSV table with one row per row of DATA.csv, in the same order: a
-column 'prediction' and, with --proba, a column 'proba_<class>' per class.""",
+output is a CSV table with one row per row of DATA.csv, in the same order: the
+--id column first if given, a column 'prediction' and, with --proba, a column
+'proba_<class>' per class. The columns are read as they were in fit: a numeric
+column's cells that are not numbers, or a date column's that are not dates,
+are read as missing with a warning; more than 5% of 20 or more non-empty cells
+are an error (the column holds something else).""",
         epilog=f"""\
 examples:
   {PROG} predict models/spiking.skops new_houses.csv --out predictions.csv
   {PROG} predict models/nonspiking.skops iris.csv --proba
+  {PROG} predict models/spiking.skops customers.csv --id customer_id
   {PROG} predict models/spiking.joblib new_houses.csv --allow-pickle""",
     )
     predict.add_argument("model", type=Path, metavar="MODEL", help="the saved model file")
@@ -272,6 +292,12 @@ examples:
         type=Path,
         metavar="FILE",
         help="the CSV file to write (default: standard output)",
+    )
+    predict.add_argument(
+        "--id",
+        metavar="COLUMN",
+        help="a column of DATA.csv to copy into the output as its first column, "
+        "to tell which row each prediction is for",
     )
     predict.add_argument(
         "--proba",

@@ -276,9 +276,14 @@ def test_help_lists_every_command():
                 "--format {skops,pickle}",
                 "--hidden SIZES",
                 "--max-iter N",
+                "--drop COLUMN",
+                "--baselines",
             ],
         ),
-        ("predict", ["MODEL", "DATA.csv", "--out FILE", "--proba", "--allow-pickle"]),
+        (
+            "predict",
+            ["MODEL", "DATA.csv", "--out FILE", "--id COLUMN", "--proba", "--allow-pickle"],
+        ),
     ],
 )
 def test_command_help_explains_every_option_with_examples(command, options):
@@ -600,6 +605,21 @@ def _table_with(column, values):
             ["--target", "Labels"],
             "no column 'Labels' to use as --target; did you mean 'label'?",
         ),
+        (
+            lambda tmp: _write(_table(), tmp / "t.csv"),
+            ["--drop", "colour,sise"],
+            "no column 'sise' to --drop; did you mean 'size'?",
+        ),
+        (
+            lambda tmp: _write(_table(), tmp / "t.csv"),
+            ["--drop", "label"],
+            "--drop names the --target column 'label'",
+        ),
+        (
+            lambda tmp: _write(_table_with("rating", [2.6] + [1.5] * 39), tmp / "t.csv"),
+            ["--target", "rating", "--task", "classification"],
+            "class 2.6 of column 'rating' has 1 row(s)",
+        ),
     ],
     ids=[
         "missing",
@@ -616,6 +636,9 @@ def _table_with(column, values):
         "infinite-feature",
         "infinite-target",
         "misspelt-target",
+        "misspelt-drop",
+        "drop-the-target",
+        "rare-float-class",
     ],
 )
 def test_fit_error_is_one_line_and_status_2(tmp_path, make_data, options, message):
@@ -625,6 +648,7 @@ def test_fit_error_is_one_line_and_status_2(tmp_path, make_data, options, messag
     assert stderr.count("\n") == 1 and "Traceback" not in stderr
     assert stderr.startswith("snn-sklearn: error:")
     assert message in stderr
+    assert "np." not in stderr
 
 
 @pytest.mark.parametrize(
@@ -677,3 +701,210 @@ def test_fit_without_pandas_names_the_extra(tmp_path, monkeypatch):
     status, _, stderr = _run(["fit", str(data), "--target", "label"])
     assert status == 2
     assert 'pip install "snn-sklearn[pandas]"' in stderr
+
+
+# ------------------------------------------------------------------ real-world tables
+
+
+def _customers(n_rows=N_ROWS, seed=0):
+    """A table as exported from a spreadsheet: identifiers, dates and a few typing errors."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{1000 + 7 * i}" for i in rng.permutation(n_rows)],
+            "signup": pd.date_range("2021-01-01", periods=n_rows, freq="3D").strftime("%Y-%m-%d"),
+            "amount": rng.normal(50, 10, n_rows).round(1).astype(str),
+            "plan": rng.choice(["basic", "pro"], n_rows),
+        }
+    )
+    frame.loc[n_rows - 1, "amount"] = "13,5"
+    frame["churned"] = np.where(frame["plan"] == "pro", "yes", "no")
+    return frame
+
+
+@pytest.fixture(scope="module")
+def customers(tmp_path_factory):
+    """A fit run on the customers table, and the folder it wrote."""
+    folder = tmp_path_factory.mktemp("customers")
+    data = _write(_customers(), folder / "customers.csv")
+    out = folder / "models"
+    argv = ["fit", str(data), "--target", "churned", "--out", str(out), "--model", "nonspiking"]
+    return (*_run([*argv, *QUICK]), data, out)
+
+
+def test_fit_leaves_out_an_identifier_column_with_a_warning_naming_it(customers):
+    status, _, stderr, data, out = customers
+    assert status == 0, stderr
+    assert (
+        f"snn-sklearn: warning: column 'customer_id' of {data} looks like an identifier" in stderr
+    )
+    from snn_sklearn.persistence import load
+
+    model = load(out / "nonspiking.skops")
+    assert model.table_columns_["customer_id"] == {"kind": "identifier"}
+    assert not any(name.startswith("customer_id") for name in model.feature_names_in_)
+
+
+def test_fit_reads_a_date_column_as_its_parts_with_a_note(customers):
+    _, _, stderr, _, out = customers
+    assert "Column 'signup' holds dates (ISO 8601): read as the numbers signup_year," in stderr
+    from snn_sklearn.persistence import load
+
+    features = list(load(out / "nonspiking.skops").feature_names_in_)
+    assert features == [
+        "signup_year",
+        "signup_month",
+        "signup_day",
+        "signup_day_of_week",
+        "amount",
+        "plan",
+    ]
+    assert "from 6 column(s)" in stderr
+
+
+def test_fit_reads_a_mostly_numeric_column_as_numbers_warning_of_the_bad_cells(customers):
+    _, _, stderr, data, out = customers
+    assert (
+        f"snn-sklearn: warning: column 'amount' of {data} holds numbers, but 1 of its 40 "
+        "non-empty cell(s) do not: '13,5'; they are read as missing" in stderr
+    )
+    from snn_sklearn._tabular import encoded_as_categories
+    from snn_sklearn.persistence import load
+
+    assert encoded_as_categories(load(out / "nonspiking.skops")) == ["plan"]
+
+
+def test_fit_of_a_table_of_identifiers_only_is_an_error(tmp_path):
+    data = _write(_table()[["label"]].assign(id=range(N_ROWS)), tmp_path / "t.csv")
+    status, _, stderr = _run(["fit", str(data), "--target", "label", *QUICK])
+    assert status == 2
+    assert stderr.splitlines()[-1] == (
+        f"snn-sklearn: error: {data} has no feature columns left to learn 'label' from"
+    )
+
+
+def test_predict_reads_the_columns_as_fit_did(customers, tmp_path):
+    *_, out = customers
+    frame = _customers(n_rows=5, seed=1).drop(columns="churned")
+    frame.loc[0, "amount"] = "?"
+    frame.loc[1, "signup"] = "2023-02-30"
+    data = _write(frame, tmp_path / "new.csv")
+    status, stdout, stderr = _run(["predict", str(out / "nonspiking.skops"), str(data)])
+    assert status == 0, stderr
+    assert len(stdout.splitlines()) == 6
+    assert f"column 'amount' of {data} holds numbers, but 2 of its 5" in stderr
+    assert f"column 'signup' of {data} holds dates (ISO 8601), but 1 of its 5" in stderr
+
+
+def test_predict_needs_no_identifier_column(customers, tmp_path):
+    *_, out = customers
+    frame = _customers(n_rows=3, seed=1)
+    with_ids = _predict(out / "nonspiking.skops", frame, tmp_path)
+    without = _predict(out / "nonspiking.skops", frame.drop(columns="customer_id"), tmp_path)
+    pd.testing.assert_frame_equal(with_ids, without)
+
+
+def test_predict_with_id_writes_that_column_first_as_in_the_file(customers, tmp_path):
+    *_, out = customers
+    frame = _customers(n_rows=3, seed=1)
+    frame["customer_id"] = ["007", "", "C1"]
+    predictions = _predict(
+        out / "nonspiking.skops", frame, tmp_path, "--id", "customer_id", "--proba"
+    )
+    raw = pd.read_csv(tmp_path / "predictions.csv", dtype=str, keep_default_na=False)
+    assert predictions.columns.tolist() == ["customer_id", "prediction", "proba_no", "proba_yes"]
+    assert raw["customer_id"].tolist() == ["007", "", "C1"]
+
+
+def test_predict_id_of_an_unknown_column_suggests_close_names(customers, tmp_path):
+    *_, out = customers
+    data = _write(_customers(n_rows=3), tmp_path / "new.csv")
+    argv = ["predict", str(out / "nonspiking.skops"), str(data), "--id", "customer"]
+    status, _, stderr = _run(argv)
+    assert status == 2
+    assert "no column 'customer' to copy as --id; did you mean 'customer_id'?" in stderr
+
+
+@pytest.mark.parametrize(
+    "drop", [["--drop", "colour", "--drop", "code"], ["--drop", "colour,code"]]
+)
+def test_fit_learns_from_every_column_but_those_dropped(tmp_path, drop):
+    data = _write(_table(), tmp_path / "table.csv")
+    out = tmp_path / "models"
+    argv = ["fit", str(data), "--target", "label", "--model", "nonspiking", "--out", str(out)]
+    status, _, stderr = _run([*argv, *drop, *QUICK])
+    assert status == 0, stderr
+    assert "from 3 column(s)" in stderr
+    from snn_sklearn.persistence import load
+
+    model = load(out / "nonspiking.skops")
+    assert list(model.table_columns_) == ["size", "rooms", "price"]
+    frame = _table(n_rows=3, seed=1).drop(columns=["colour", "code"])
+    assert len(_predict(out / "nonspiking.skops", frame, tmp_path)) == 3
+
+
+def test_fit_with_baselines_scores_hist_gradient_boosting_without_saving_it(tmp_path):
+    data = _write(_table(), tmp_path / "table.csv")
+    out = tmp_path / "models"
+    argv = ["fit", str(data), "--target", "price", "--model", "nonspiking", "--out", str(out)]
+    status, stdout, stderr = _run([*argv, "--baselines", *QUICK])
+    assert status == 0, stderr
+    table = pd.read_csv(out / "comparison.csv", index_col="model")
+    assert table.index.tolist() == ["NonSpikingRegressor", "HistGradientBoostingRegressor"]
+    assert "HistGradientBoostingRegressor" in stdout.splitlines()[3]
+    assert "[2/3] cross-validating HistGradientBoostingRegressor on 2 folds" in stderr
+    assert sorted(path.name for path in out.glob("*.skops")) == ["nonspiking.skops"]
+
+
+@pytest.mark.parametrize("target, score", [("price", "r2"), ("label", "accuracy")])
+def test_fit_comparison_chart_shows_the_score_users_know(tmp_path, monkeypatch, target, score):
+    pytest.importorskip("matplotlib")
+    drawn = []
+    draw = _commands.plot_model_comparison
+
+    def plot_model_comparison(results, **kwargs):
+        drawn.append(kwargs.get("scoring"))
+        return draw(results, **kwargs)
+
+    monkeypatch.setattr(_commands, "plot_model_comparison", plot_model_comparison)
+    data = _write(_table(), tmp_path / "table.csv")
+    argv = ["fit", str(data), "--target", target, "--model", "nonspiking", "--out", str(tmp_path)]
+    assert _run([*argv, *QUICK])[0] == 0
+    assert drawn == [score]
+
+
+def test_fit_and_predict_show_float_class_labels_plainly(tmp_path):
+    frame = _table_with("rating", np.where(np.arange(N_ROWS) % 2, 2.5, 1.5))
+    data = _write(frame, tmp_path / "t.csv")
+    argv = ["fit", str(data), "--target", "rating", "--task", "classification"]
+    status, stdout, stderr = _run([*argv, "--out", str(tmp_path / "o"), *QUICK])
+    assert status == 0, stderr
+    predictions = _predict(tmp_path / "o" / "spiking.skops", frame, tmp_path, "--proba")
+    assert predictions.columns.tolist() == ["prediction", "proba_1.5", "proba_2.5"]
+    assert "np." not in stdout + stderr
+
+
+@pytest.mark.parametrize("module", ["_commands", "_tabular", "_cli_common"])
+def test_the_commands_modules_do_not_import_the_command_line_entry(module):
+    """Dependencies point inward: cli.py parses and calls _commands, never the reverse."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(snn_sklearn.__file__).with_name(f"{module}.py").read_text())
+    imported = [
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module is not None
+    ]
+    assert "cli" not in imported and "snn_sklearn.cli" not in imported
+
+
+def test_predict_reads_the_columns_of_a_model_saved_from_python_as_numbers(tmp_path):
+    """A model that fit did not save knows no column kinds: the columns it was fitted on."""
+    from snn_sklearn.persistence import dump
+
+    frame = _table()
+    model = LinearRegression().fit(frame[["rooms"]], frame["price"])
+    path = dump(model, tmp_path / "linear.skops")
+    predictions = _predict(path, frame.assign(rooms=frame["rooms"].astype(str)), tmp_path)
+    np.testing.assert_allclose(predictions["prediction"], model.predict(frame[["rooms"]]))
