@@ -101,4 +101,6 @@ sphinx_gallery_conf = {
     "write_computation_times": False,
     "min_reported_time": 1,
     "show_memory": False,
+    # matplotlib's scraper, after a check that no figure's text is cut off at its edge.
+    "image_scrapers": ("figure_check.matplotlib_scraper",),
 }
