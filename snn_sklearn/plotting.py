@@ -23,6 +23,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._optional import import_optional
 from .activity import _check_spiking, record
+from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
+from .spiking import SpikingClassifier, SpikingRegressor
 
 __all__ = ["plot_loss_curve", "plot_membrane", "plot_model_comparison", "plot_spikes"]
 
@@ -109,7 +111,7 @@ def plot_loss_curve(estimator, *, ax=None):
 
 
 def _loss_label(estimator):
-    """ "training loss (<what it is>)", from the output activation, as MLP names it."""
+    """The y label "training loss (<loss>)", the loss read from the output activation."""
     loss = _LOSS_NAMES.get(getattr(estimator, "out_activation_", None))
     if loss is None:
         return "training loss"
@@ -175,6 +177,8 @@ def plot_spikes(estimator, x, *, fig=None, cmap="viridis"):
     ['hidden_1 spikes', 'hidden_2 spikes', 'hidden_1 membrane', 'hidden_2 membrane']
     """
     _matplotlib("plot_spikes")
+    from matplotlib.colors import Normalize
+
     final, _ = _unwrap(estimator)
     layers = _record_one(estimator, x, "plot_spikes")
     hidden = [(index, layer) for index, layer in enumerate(layers) if layer["name"] != "output"]
@@ -182,8 +186,6 @@ def plot_spikes(estimator, x, *, fig=None, cmap="viridis"):
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(4 * len(hidden), 6), layout="constrained")
-    from matplotlib.colors import Normalize
-
     axes = fig.subplots(2, len(hidden), squeeze=False, sharex="col")
     # A panel's size in points, near enough to size the marks before the layout is done.
     width, height = fig.bbox.width * 72 / fig.dpi, fig.bbox.height * 72 / fig.dpi
@@ -394,7 +396,7 @@ def plot_model_comparison(result, *, scoring=None, ax=None, estimators=None):
         The axes; ``ax.patches`` holds one bar per model, in the table's order,
         its height the metric's mean, with the standard deviation as error bar
         when the table has a ``<name>_std`` column. ``ax.texts`` holds the bars'
-        value labels, in the same order.
+        value labels, in the same order (none for a ``nan`` mean).
 
     Raises
     ------
@@ -466,9 +468,6 @@ def plot_model_comparison(result, *, scoring=None, ax=None, estimators=None):
 def _family(name, estimator):
     if estimator is not None:
         final, _ = _unwrap(estimator)
-        from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
-        from .spiking import SpikingClassifier, SpikingRegressor
-
         if isinstance(final, SpikingClassifier | SpikingRegressor):
             return "spiking"
         if isinstance(final, NonSpikingClassifier | NonSpikingRegressor):
