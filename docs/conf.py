@@ -12,6 +12,8 @@ matplotlib.use("Agg")
 # Tiny networks: more threads than cores only slow the gallery down on a shared machine.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The site's own extensions (mathml: math as MathML, so that the pages work offline).
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 import snn_sklearn  # noqa: E402
 
@@ -24,7 +26,7 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
+    "mathml",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
@@ -45,7 +47,10 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_prev_next": False,
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["mathml.css"]
+# MathML drawn by the browser, not MathJax loaded from a CDN: see _ext/mathml.py.
+html_math_renderer = "mathml"
 
 # API pages: one generated page per public class and function.
 autosummary_generate = True
@@ -62,6 +67,8 @@ numpydoc_validation_checks = {"GL08", "PR01", "PR02", "RT01", "SS05"}
 numpydoc_validation_exclude = {r"^snn_sklearn\.(encoders|networks|neurons|readouts|surrogates)\."}
 
 myst_enable_extensions = ["dollarmath"]
+# No MathJax on the site (see _ext/mathml.py), so no MathJax classes on the MyST pages.
+myst_update_mathjax = False
 myst_heading_anchors = 3
 
 
@@ -94,4 +101,6 @@ sphinx_gallery_conf = {
     "write_computation_times": False,
     "min_reported_time": 1,
     "show_memory": False,
+    # matplotlib's scraper, after a check that no figure's text is cut off at its edge.
+    "image_scrapers": ("figure_check.matplotlib_scraper",),
 }

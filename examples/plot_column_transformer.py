@@ -83,7 +83,7 @@ print(model[-1].feature_names_in_)
 # %%
 import matplotlib.pyplot as plt
 
-fig, ax = plt.subplots(figsize=(6, 3))
+fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
 ax.boxplot(list(scores.values()), orientation="horizontal")
 ax.set_yticks([1, 2], list(scores))
 ax.set_xlabel("R² on held-out folds")

@@ -55,12 +55,18 @@ plt.show()
 
 # %%
 # :func:`~snn_sklearn.plotting.plot_membrane` follows one neuron: a hidden neuron that
-# fires now and then, losing one threshold of potential at each spike
-# (``reset="subtract"``), and the output integrator of the predicted class, whose mean over
-# time is that class's logit (``readout="mean"``).
+# fires now and then (the one whose spike count is nearest a third of the steps), losing
+# one threshold of potential at each spike (``reset="subtract"``), and the output
+# integrator of the predicted class, whose mean over time is that class's logit
+# (``readout="mean"``).
+import numpy as np
+
+counts = record(snn, scaler.transform([flower]))[0]["spikes"][0].sum(axis=0)
+neuron = int(np.argmin(np.abs(counts - snn.n_steps / 3)))
+predicted = int(model.predict([flower])[0])
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5), layout="constrained")
-plot_membrane(model, flower, layer="hidden_1", neuron=23, ax=axes[0])
-plot_membrane(model, flower, layer="output", neuron=2, ax=axes[1])
+plot_membrane(model, flower, layer="hidden_1", neuron=neuron, ax=axes[0])
+plot_membrane(model, flower, layer="output", neuron=predicted, ax=axes[1])
 plt.show()
 
 # %%
@@ -86,13 +92,15 @@ print(f"ANN / SNN energy ratio: {attrs['energy_ratio']:.2f}")
 print(f"the SNN costs more than its twin: {attrs['snn_costs_more']}")
 
 # %%
-# Energy per prediction by layer, for the spiking network and its non-spiking twin:
-fig, ax = plt.subplots(figsize=(7, 3.5))
+# Energy per prediction by layer, for the spiking network and its non-spiking twin
+# (``layout="constrained"`` makes room for the layers' names; the legend stands beside
+# the bars, not over them):
+fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 positions = range(len(report))
 ax.barh([p - 0.2 for p in positions], report["energy_snn_j"] * 1e12, height=0.4, label="SNN")
 ax.barh([p + 0.2 for p in positions], report["energy_ann_j"] * 1e12, height=0.4, label="ANN twin")
 ax.set_yticks(list(positions), report["layer"])
 ax.invert_yaxis()
 ax.set_xlabel("energy per prediction (pJ)")
-ax.legend()
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, frameon=False)
 plt.show()

@@ -17,16 +17,27 @@ unchanged (see ``docs/plotting.md``).
 from numbers import Integral
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ._optional import import_optional
 from .activity import _check_spiking, record
+from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
+from .spiking import SpikingClassifier, SpikingRegressor
 
 __all__ = ["plot_loss_curve", "plot_membrane", "plot_model_comparison", "plot_spikes"]
 
 # Columns of compare_models' result that are not suffixed scores.
 _MEAN, _STD = "_mean", "_std"
+
+_LOSS_COLOUR, _SCORE_COLOUR = "C0", "C1"
+_SPIKE_COLOUR, _THRESHOLD_COLOUR = "#1a1a8c", "C3"
+# plot_model_comparison's bar colours, by family of model.
+_FAMILY_COLOURS = {"spiking": "C0", "non-spiking": "C1", "baseline": "0.6"}
+_METRIC_LABELS = {"r2": "R²", "fit_time": "fit time (s)", "score_time": "score time (s)"}
+# The loss each output activation is trained with (``out_activation_``, as in MLP).
+_LOSS_NAMES = {"softmax": "cross-entropy", "logistic": "cross-entropy", "identity": "squared error"}
 
 
 def plot_loss_curve(estimator, *, ax=None):
@@ -43,9 +54,12 @@ def plot_loss_curve(estimator, *, ax=None):
     Returns
     -------
     ax : matplotlib.axes.Axes
-        The axes of the loss curve. When the estimator recorded
-        ``validation_scores_`` (``early_stopping=True``), they are drawn on a
-        second y axis, ``ax.right_ax``.
+        The axes of the loss curve, ``ax.lines[0]``; its y label names the loss
+        ("training loss (cross-entropy)" for a classifier, "(squared error)" for
+        a regressor). When the estimator recorded ``validation_scores_``
+        (``early_stopping=True``), they are drawn on a second y axis,
+        ``ax.right_ax``, labelled "validation accuracy" or "validation R²". Each
+        y axis is coloured as its curve, so no legend covers the curves.
 
     Raises
     ------
@@ -66,6 +80,8 @@ def plot_loss_curve(estimator, *, ax=None):
     >>> ax = plot_loss_curve(clf)
     >>> len(ax.lines[0].get_ydata())
     3
+    >>> ax.get_ylabel()
+    'training loss (cross-entropy)'
     """
     _matplotlib("plot_loss_curve")
     final, _ = _unwrap(estimator)
@@ -77,22 +93,31 @@ def plot_loss_curve(estimator, *, ax=None):
         )
     ax = _new_axes(ax)
     epochs = np.arange(1, len(final.loss_curve_) + 1)
-    (loss_line,) = ax.plot(epochs, final.loss_curve_, color="C0", label="training loss")
-    ax.set(xlabel="epoch", ylabel="training loss", title=f"{type(final).__name__} training")
+    ax.plot(epochs, final.loss_curve_, color=_LOSS_COLOUR, label="training loss")
+    ax.set(xlabel="epoch", ylabel=_loss_label(final), title=f"{type(final).__name__} training")
     _integer_ticks(ax)
-    lines = [loss_line]
     scores = getattr(final, "validation_scores_", None)
     if scores is not None:
+        name = "validation accuracy" if is_classifier(final) else "validation R²"
         ax.right_ax = ax.twinx()
-        (score_line,) = ax.right_ax.plot(
-            np.arange(1, len(scores) + 1), scores, color="C1", label="validation score"
-        )
-        ax.right_ax.set_ylabel("validation score")
-        lines.append(score_line)
-    # The twin axes is drawn over ``ax``: a legend on ``ax`` would sit under its line.
-    legend_ax = ax.right_ax if scores is not None else ax
-    legend_ax.legend(lines, [line.get_label() for line in lines], loc="best")
+        ax.right_ax.plot(np.arange(1, len(scores) + 1), scores, color=_SCORE_COLOUR, label=name)
+        ax.right_ax.set_ylabel(name)
+        # Two curves on two scales: each axis wears its curve's colour, in place of a
+        # legend, which would cover one of them wherever it went.
+        for axis, colour in [(ax, _LOSS_COLOUR), (ax.right_ax, _SCORE_COLOUR)]:
+            axis.yaxis.label.set_color(colour)
+            axis.tick_params(axis="y", colors=colour)
     return ax
+
+
+def _loss_label(estimator):
+    """The y label "training loss (<loss>)", the loss read from the output activation."""
+    loss = _LOSS_NAMES.get(getattr(estimator, "out_activation_", None))
+    if loss is None:
+        return "training loss"
+    if getattr(estimator, "spike_penalty", 0):
+        loss += " + spike penalty"
+    return f"training loss ({loss})"
 
 
 def plot_spikes(estimator, x, *, fig=None, cmap="viridis"):
@@ -101,7 +126,9 @@ def plot_spikes(estimator, x, *, fig=None, cmap="viridis"):
     For every hidden layer, the top panel marks each spike at its neuron and
     time step, and the bottom panel shows the membrane potential of every
     neuron over time as a heat map (before any reset), as recorded by
-    :func:`snn_sklearn.activity.record`.
+    :func:`snn_sklearn.activity.record`. The heat map's colour bar marks the
+    layer's firing threshold with a line and a tick; its colour scale always
+    reaches the threshold, so that a neuron's colour shows how near it came.
 
     Parameters
     ----------
@@ -119,7 +146,8 @@ def plot_spikes(estimator, x, *, fig=None, cmap="viridis"):
     fig : matplotlib.figure.Figure or SubFigure
         The figure, one column per hidden layer. ``fig.axes`` holds the hidden
         layers' rasters in order, then their heat maps, then the heat maps'
-        colour bars.
+        colour bars, whose last tick is the threshold (the mean threshold when
+        ``learn_threshold=True`` made the neurons' thresholds differ).
 
     Raises
     ------
@@ -149,27 +177,48 @@ def plot_spikes(estimator, x, *, fig=None, cmap="viridis"):
     ['hidden_1 spikes', 'hidden_2 spikes', 'hidden_1 membrane', 'hidden_2 membrane']
     """
     _matplotlib("plot_spikes")
-    hidden = [
-        layer for layer in _record_one(estimator, x, "plot_spikes") if layer["name"] != "output"
-    ]
+    from matplotlib.colors import Normalize
+
+    final, _ = _unwrap(estimator)
+    layers = _record_one(estimator, x, "plot_spikes")
+    hidden = [(index, layer) for index, layer in enumerate(layers) if layer["name"] != "output"]
     if fig is None:
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(4 * len(hidden), 6), layout="constrained")
     axes = fig.subplots(2, len(hidden), squeeze=False, sharex="col")
-    for column, layer in enumerate(hidden):
+    # A panel's size in points, near enough to size the marks before the layout is done.
+    width, height = fig.bbox.width * 72 / fig.dpi, fig.bbox.height * 72 / fig.dpi
+    panel_width, panel_height = 0.7 * width / len(hidden), 0.35 * height
+    colourbars = []
+    for column, (index, layer) in enumerate(hidden):
         spikes, membrane = layer["spikes"][0], layer["membrane"][0]
         n_steps, size = membrane.shape
         raster, heat = axes[:, column]
         steps, neurons = np.nonzero(spikes)
-        # About one neuron's height per mark, on a panel some 180 points tall.
-        mark_height = np.clip(180 / size, 2, 9)
-        raster.scatter(steps, neurons, marker="|", s=mark_height**2, color="black")
+        # A bar most of a neuron's row tall and a third of a step wide.
+        mark_height = np.clip(0.8 * panel_height / size, 3, 16)
+        mark_width = np.clip(0.35 * panel_width / n_steps, 1, 4)
+        raster.scatter(
+            steps,
+            neurons,
+            marker="|",
+            s=mark_height**2,
+            linewidths=mark_width,
+            color=_SPIKE_COLOUR,
+        )
         raster.set(
             title=f"{layer['name']} spikes",
             ylabel="neuron",
             xlim=(-0.5, n_steps - 0.5),
             ylim=(-0.5, size - 0.5),
+        )
+        raster.grid(axis="y", color="0.92", linewidth=0.8)
+        raster.set_axisbelow(True)
+        thresholds = _thresholds(final, index)
+        # The colour scale reaches the threshold, so that the colour bar can show it.
+        norm = Normalize(
+            min(membrane.min(), thresholds.min()), max(membrane.max(), thresholds.max())
         )
         image = heat.imshow(
             membrane.T,
@@ -177,11 +226,39 @@ def plot_spikes(estimator, x, *, fig=None, cmap="viridis"):
             origin="lower",
             interpolation="nearest",
             cmap=cmap,
+            norm=norm,
             extent=(-0.5, n_steps - 0.5, -0.5, size - 0.5),
         )
         heat.set(title=f"{layer['name']} membrane", xlabel="time step", ylabel="neuron")
-        fig.colorbar(image, ax=heat, label="membrane potential")
+        colourbars.append((fig.colorbar(image, ax=heat, label="membrane potential"), thresholds))
+    for colourbar, thresholds in colourbars:
+        _mark_threshold(colourbar, thresholds)
     return fig
+
+
+def _mark_threshold(colourbar, thresholds):
+    """A line across the colour bar at the layer's threshold, with a labelled tick.
+
+    Learned thresholds differ between neurons: the line is at their mean, and the
+    band behind it spans them.
+    """
+    threshold = float(np.mean(thresholds))
+    low, high = colourbar.norm.vmin, colourbar.norm.vmax
+    if np.ptp(thresholds) > 0:
+        colourbar.ax.axhspan(thresholds.min(), thresholds.max(), color="white", alpha=0.5)
+    colourbar.ax.axhline(threshold, color=_THRESHOLD_COLOUR, linewidth=2)
+    # The numbered ticks that would crowd the threshold's label give way to it.
+    ticks = [
+        tick
+        for tick in colourbar.get_ticks()
+        if low <= tick <= high and abs(tick - threshold) > 0.08 * (high - low)
+    ]
+    labels = colourbar.ax.yaxis.get_major_formatter().format_ticks(ticks)
+    name = f"{'mean threshold' if np.ptp(thresholds) > 0 else 'threshold'} {threshold:g}"
+    colourbar.set_ticks([*ticks, threshold], labels=[*labels, name])
+    for label in colourbar.ax.get_yticklabels():
+        if label.get_text() == name:
+            label.set_color(_THRESHOLD_COLOUR)
 
 
 def plot_membrane(estimator, x, layer, neuron, *, ax=None):
@@ -207,7 +284,8 @@ def plot_membrane(estimator, x, layer, neuron, *, ax=None):
     ax : matplotlib.axes.Axes
         The axes. The membrane trace is ``ax.lines[0]``; the threshold, when the
         layer has one (every layer but a ``"mean"``/``"max"`` readout), is a
-        horizontal line, and the steps where the neuron spikes are marked.
+        horizontal line, and the steps where the neuron spikes are marked. Their
+        legend stands to the right of the axes, off the trace.
 
     Raises
     ------
@@ -252,24 +330,43 @@ def plot_membrane(estimator, x, layer, neuron, *, ax=None):
     steps = np.arange(n_steps)
     trace = membrane[:, neuron]
     ax.plot(steps, trace, color="C0", marker=".", label="membrane potential")
-    threshold = _threshold(_unwrap(estimator)[0], index, neuron)
-    if threshold is not None:
-        ax.axhline(threshold, color="C3", linestyle="--", label=f"threshold {threshold:g}")
+    thresholds = _thresholds(_unwrap(estimator)[0], index)
+    if thresholds is not None:
+        threshold = float(thresholds[neuron])
+        ax.axhline(
+            threshold, color=_THRESHOLD_COLOUR, linestyle="--", label=f"threshold {threshold:g}"
+        )
     if recorded["spikes"] is not None:
         fired = np.flatnonzero(recorded["spikes"][0][:, neuron])
-        ax.plot(fired, trace[fired], "v", color="C3", markersize=9, linestyle="", label="spike")
+        ax.plot(
+            fired,
+            trace[fired],
+            "v",
+            color=_THRESHOLD_COLOUR,
+            markersize=9,
+            linestyle="",
+            label="spike",
+        )
     ax.set(
         title=f"{recorded['name']}, neuron {neuron}",
         xlabel="time step",
         ylabel="membrane potential",
     )
     _integer_ticks(ax)
-    ax.legend(loc="best")
+    if len(ax.lines) > 1:
+        # Beside the axes, not in them: a trace that rises to its threshold fills any corner.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, frameon=False)
     return ax
 
 
-def plot_model_comparison(result, *, scoring=None, ax=None):
+def plot_model_comparison(result, *, scoring=None, ax=None, estimators=None):
     """Bar chart of one metric from :func:`snn_sklearn.compare_models`, with std error bars.
+
+    Each bar is labelled with its value and coloured by the model's family:
+    spiking, non-spiking, or baseline (any other model), with a legend beside
+    the axes. When the scores are close together and far from zero (0.947
+    against 1.000), the y axis is zoomed onto them, error bars included, instead
+    of starting at zero, where the bars would look alike.
 
     Parameters
     ----------
@@ -279,16 +376,27 @@ def plot_model_comparison(result, *, scoring=None, ax=None):
         ``<name>_std``.
     scoring : str, default=None
         The metric, by the name before ``_mean`` (e.g. ``"r2"``,
-        ``"accuracy"``, ``"fit_time"``). None picks the first metric column.
+        ``"accuracy"``, ``"fit_time"``). None picks ``"r2"`` when the table has
+        it (the regression default), else the first metric column (``"accuracy"``
+        for the default classification scorers).
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; None makes a new figure.
+    estimators : dict of str to estimator, default=None
+        The models given to ``compare_models``: each row's family is that of its
+        estimator (or of a Pipeline's last step): spiking for
+        :class:`~snn_sklearn.SpikingClassifier` and
+        :class:`~snn_sklearn.SpikingRegressor`, non-spiking for their twins,
+        baseline otherwise. None reads the family from the row's name: one
+        containing "spiking" or "snn" is spiking, unless it says "non-spiking"
+        (or "nonspiking"); any other is a baseline.
 
     Returns
     -------
     ax : matplotlib.axes.Axes
         The axes; ``ax.patches`` holds one bar per model, in the table's order,
         its height the metric's mean, with the standard deviation as error bar
-        when the table has a ``<name>_std`` column.
+        when the table has a ``<name>_std`` column. ``ax.texts`` holds the bars'
+        value labels, in the same order (none for a ``nan`` mean).
 
     Raises
     ------
@@ -306,9 +414,11 @@ def plot_model_comparison(result, *, scoring=None, ax=None):
     >>> from snn_sklearn.plotting import plot_model_comparison
     >>> X, y = load_diabetes(return_X_y=True)
     >>> result = compare_models({"ridge": Ridge(), "knn": KNeighborsRegressor()}, X, y, cv=3)
-    >>> ax = plot_model_comparison(result, scoring="r2")
+    >>> ax = plot_model_comparison(result)
     >>> [tick.get_text() for tick in ax.get_xticklabels()]
     ['ridge', 'knn']
+    >>> ax.get_ylabel(), [text.get_text() for text in ax.texts]
+    ('R²', ['0.409', '0.389'])
     """
     _matplotlib("plot_model_comparison")
     columns = [str(column) for column in getattr(result, "columns", [])]
@@ -319,19 +429,109 @@ def plot_model_comparison(result, *, scoring=None, ax=None):
             f"'<metric>_mean' columns; got {type(result).__name__} with columns {columns}."
         )
     if scoring is None:
-        scoring = metrics[0]
+        scoring = "r2" if "r2" in metrics else metrics[0]
     if scoring not in metrics:
         raise ValueError(f"Unknown scoring {scoring!r}; available metrics: {metrics}.")
     means = np.asarray(result[scoring + _MEAN], dtype=float)
     std_column = scoring + _STD
     errors = np.asarray(result[std_column], dtype=float) if std_column in columns else None
     names = [str(name) for name in result.index]
+    families = [_family(name, (estimators or {}).get(name)) for name in names]
     ax = _new_axes(ax)
     positions = np.arange(len(names))
-    ax.bar(positions, means, yerr=errors, capsize=4, color=[f"C{i % 10}" for i in positions])
+    ax.bar(
+        positions,
+        means,
+        yerr=errors,
+        capsize=4,
+        color=[_FAMILY_COLOURS[family] for family in families],
+    )
     ax.set_xticks(positions, names, rotation=30, ha="right")
-    ax.set(ylabel=scoring, title=f"{scoring} by model")
+    label = _METRIC_LABELS.get(scoring, scoring)
+    ax.set(ylabel=label, title=f"{label} by model")
+    spread = np.zeros_like(means) if errors is None else np.nan_to_num(errors)
+    _label_bars(ax, positions, means, spread)
+    _zoom_to_bars(ax, means - spread, means + spread)
+    from matplotlib.patches import Patch
+
+    shown = [family for family in _FAMILY_COLOURS if family in families]
+    ax.legend(
+        handles=[Patch(color=_FAMILY_COLOURS[family], label=family) for family in shown],
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1),
+        borderaxespad=0,
+        frameon=False,
+    )
     return ax
+
+
+def _family(name, estimator):
+    if estimator is not None:
+        final, _ = _unwrap(estimator)
+        if isinstance(final, SpikingClassifier | SpikingRegressor):
+            return "spiking"
+        if isinstance(final, NonSpikingClassifier | NonSpikingRegressor):
+            return "non-spiking"
+        return "baseline"
+    name = name.lower()
+    if "non-spiking" in name or "nonspiking" in name:
+        return "non-spiking"
+    if "spiking" in name or "snn" in name:
+        return "spiking"
+    return "baseline"
+
+
+def _label_bars(ax, positions, means, spread):
+    """Write each bar's value past the end of its error bar."""
+    decimals = _decimals(means)
+    for position, mean, extra in zip(positions, means, spread, strict=True):
+        if np.isnan(mean):
+            continue
+        up = mean >= 0
+        ax.annotate(
+            f"{mean:.{decimals}f}",
+            (position, mean + extra if up else mean - extra),
+            xytext=(0, 3 if up else -3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if up else "top",
+            fontsize="small",
+        )
+
+
+def _decimals(values):
+    """Decimals that show three significant digits of the largest value (three for
+    scores up to 1) and at least one of the smallest difference between two."""
+    values = values[np.isfinite(values)]
+    if not values.size or not np.any(values):
+        return 3
+    decimals = 3 - int(np.ceil(np.log10(np.max(np.abs(values)))))
+    gaps = np.diff(np.unique(values))
+    if gaps.size:
+        decimals = max(decimals, -int(np.floor(np.log10(np.min(gaps)))))
+    return int(np.clip(decimals, 0, 6))
+
+
+def _zoom_to_bars(ax, lows, highs):
+    """Zoom the y axis onto the bars' ends when zero is far below (or above) them all.
+
+    A bar chart starting at zero spends most of its height on what all bars share
+    when they lie close together far from zero, and their differences vanish.
+    """
+    lows, highs = lows[np.isfinite(lows)], highs[np.isfinite(highs)]
+    if not lows.size:
+        return
+    low, high = lows.min(), highs.max()
+    span = high - low
+    # The margins leave room for the value labels beyond the bars' ends.
+    if low > span:
+        pad = span or 0.1 * low
+        ax.set_ylim(low - 0.1 * pad, high + 0.25 * pad)
+    elif -high > span:
+        pad = span or -0.1 * high
+        ax.set_ylim(low - 0.25 * pad, high + 0.1 * pad)
+    else:
+        ax.margins(y=0.15)
 
 
 def _matplotlib(caller):
@@ -394,8 +594,8 @@ def _layer_index(layer, names):
     return int(layer)
 
 
-def _threshold(estimator, index, neuron):
-    """The firing threshold the neuron used, or None for a non-spiking readout."""
+def _thresholds(estimator, index):
+    """The firing threshold of each neuron of a layer, or None for a non-spiking readout."""
     module = estimator.net_.module_
     neurons = list(module.neurons)
     if index < len(neurons):
@@ -405,4 +605,4 @@ def _threshold(estimator, index, neuron):
         if lif is None:
             return None
     _, threshold = lif.effective_parameters()
-    return float(threshold.detach()[neuron])
+    return threshold.detach().cpu().numpy().astype(float)

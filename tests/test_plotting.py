@@ -3,6 +3,7 @@
 import importlib
 import io
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,8 +32,16 @@ from snn_sklearn.plotting import (
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
+from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+# The gallery's check for clipped labels (docs/_ext/figure_check.py), applied here to
+# the figures the plotting functions make.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+from figure_check import texts_outside  # noqa: E402
+
+sys.path.pop(0)
 
 SMALL = {"n_steps": 4, "max_iter": 3, "random_state": 0}
 # A low threshold, so that the tiny networks spike after three epochs.
@@ -107,17 +116,42 @@ def test_loss_curve_draws_validation_scores_on_a_second_y_axis(iris):
     estimator = fitted(SpikingClassifier, iris, early_stopping=True)
     ax = plot_loss_curve(estimator)
     np.testing.assert_allclose(ax.right_ax.lines[0].get_ydata(), estimator.validation_scores_)
-    assert ax.right_ax.get_ylabel() == "validation score"
+    assert ax.right_ax.get_ylabel() == "validation accuracy"
     assert ax.right_ax.get_shared_x_axes().joined(ax, ax.right_ax)
 
 
-def test_loss_curve_legend_names_both_curves(iris):
+def test_loss_curve_of_a_regressor_names_its_validation_score_r2(iris):
+    ax = plot_loss_curve(fitted(NonSpikingRegressor, iris, early_stopping=True))
+    assert ax.right_ax.get_ylabel() == "validation R²"
+
+
+@pytest.mark.parametrize(
+    "estimator_class, loss",
+    [
+        (SpikingClassifier, "cross-entropy"),
+        (NonSpikingClassifier, "cross-entropy"),
+        (SpikingRegressor, "squared error"),
+        (NonSpikingRegressor, "squared error"),
+    ],
+)
+def test_loss_curve_y_label_names_the_loss(estimator_class, iris, loss):
+    ax = plot_loss_curve(fitted(estimator_class, iris))
+    assert ax.get_ylabel() == f"training loss ({loss})"
+
+
+def test_loss_curve_y_label_counts_the_spike_penalty(iris):
+    ax = plot_loss_curve(fitted(SpikingClassifier, iris, spike_penalty=0.1))
+    assert ax.get_ylabel() == "training loss (cross-entropy + spike penalty)"
+
+
+def test_loss_curve_axes_wear_their_curves_colours_and_no_legend_covers_them(iris):
     ax = plot_loss_curve(fitted(SpikingClassifier, iris, early_stopping=True))
-    legend = ax.right_ax.get_legend()
-    assert [text.get_text() for text in legend.get_texts()] == [
-        "training loss",
-        "validation score",
-    ]
+    for axis in (ax, ax.right_ax):
+        colour = to_rgba(axis.lines[0].get_color())
+        assert to_rgba(axis.yaxis.label.get_color()) == colour
+        assert to_rgba(axis.get_yticklabels()[0].get_color()) == colour
+        assert axis.get_legend() is None
+    assert to_rgba(ax.lines[0].get_color()) != to_rgba(ax.right_ax.lines[0].get_color())
 
 
 def test_loss_curve_without_validation_scores_has_one_y_axis(iris):
@@ -211,6 +245,46 @@ def test_spikes_draw_into_the_given_figure(spiking, iris):
     assert len(subfigure.axes) == 2 + 2 + 2
 
 
+def colour_bars(fig, n_layers):
+    return fig.axes[2 * n_layers : 3 * n_layers]
+
+
+def test_spike_marks_are_bold_coloured_bars(spiking, iris):
+    raster = plot_spikes(spiking, iris[0][0]).axes[0]
+    marks = raster.collections[0]
+    assert marks.get_sizes().min() >= 9**2
+    assert marks.get_linewidths().min() >= 2
+    assert to_rgba(marks.get_facecolor()[0]) != to_rgba("black")
+
+
+def test_spike_colour_bars_mark_the_threshold_with_a_labelled_tick(spiking, iris):
+    fig = plot_spikes(spiking, iris[0][0])
+    for colour_bar in colour_bars(fig, 2):
+        ticks = colour_bar.get_yticks()
+        labels = [label.get_text() for label in colour_bar.get_yticklabels()]
+        (at_threshold,) = np.flatnonzero(np.isclose(ticks, THRESHOLD))
+        assert labels[at_threshold] == f"threshold {THRESHOLD:g}"
+        np.testing.assert_allclose(colour_bar.lines[0].get_ydata(), [THRESHOLD] * 2)
+
+
+def test_spike_colour_scale_reaches_the_threshold(iris):
+    # Below-threshold membranes only: a threshold far above every potential.
+    estimator = fitted(SpikingClassifier, iris, threshold=50.0)
+    fig = plot_spikes(estimator, iris[0][0])
+    low, high = fig.axes[1].images[0].get_clim()
+    assert high == pytest.approx(50.0)
+    assert low < high
+
+
+def test_spike_colour_bar_marks_the_mean_of_learned_thresholds(iris):
+    estimator = fitted(SpikingClassifier, iris, learn_threshold=True)
+    with torch.no_grad():
+        estimator.net_.module_.neurons[0].threshold[:] = torch.linspace(0.5, 1.5, 8)
+    (colour_bar,) = colour_bars(plot_spikes(estimator, iris[0][0]), 1)
+    labels = [label.get_text() for label in colour_bar.get_yticklabels()]
+    assert "mean threshold 1" in labels
+
+
 # ----------------------------------------------------------------- membrane
 
 
@@ -282,6 +356,19 @@ def test_membrane_out_of_range_layer_or_neuron_raises_value_error(
         plot_membrane(spiking, iris[0][0], layer, neuron)
 
 
+def test_membrane_legend_stands_beside_the_axes_off_the_trace(spiking, iris):
+    ax = plot_membrane(spiking, iris[0][0], layer=0, neuron=0)
+    ax.figure.draw_without_rendering()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1
+    assert [text.get_text() for text in ax.get_legend().get_texts()][1] == "threshold 0.3"
+
+
+def test_membrane_of_a_single_curve_has_no_legend(spiking, iris):
+    ax = plot_membrane(spiking, iris[0][0], layer="output", neuron=0)
+    assert ax.get_legend() is None
+
+
 def test_membrane_draws_into_the_given_axes(spiking, iris):
     ax = Figure().add_subplot()
     assert plot_membrane(spiking, iris[0][0], 0, 0, ax=ax) is ax
@@ -312,11 +399,85 @@ def test_comparison_error_bars_are_the_score_deviations(comparison):
     np.testing.assert_allclose(half_lengths, comparison["r2_std"])
 
 
-def test_comparison_defaults_to_the_first_metric(comparison):
+def test_comparison_of_regressors_defaults_to_r2(comparison):
     ax = plot_model_comparison(comparison)
-    first = comparison.columns[0].removesuffix("_mean")
-    assert ax.get_ylabel() == first
-    np.testing.assert_allclose([bar.get_height() for bar in ax.patches], comparison.iloc[:, 0])
+    assert ax.get_ylabel() == "R²"
+    np.testing.assert_allclose([bar.get_height() for bar in ax.patches], comparison["r2_mean"])
+
+
+def test_comparison_without_r2_defaults_to_the_first_metric():
+    table = scores_table("accuracy", [0.9, 0.8], [0.01, 0.02], ["a", "b"])
+    table["balanced_accuracy_mean"] = [0.5, 0.6]
+    ax = plot_model_comparison(table)
+    assert ax.get_ylabel() == "accuracy"
+
+
+def scores_table(metric, means, stds, names):
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame({f"{metric}_mean": means, f"{metric}_std": stds}, index=names)
+
+
+CLOSE = {"means": [0.947, 1.0, 0.96], "stds": [0.01, 0.0, 0.02]}
+MODELS = ["spiking", "non-spiking", "logistic"]
+
+
+def test_comparison_of_close_scores_zooms_onto_them():
+    ax = plot_model_comparison(scores_table("accuracy", **CLOSE, names=MODELS))
+    low, high = ax.get_ylim()
+    assert 0 < low < 0.947 - 0.01
+    assert high > 1.0
+    # The smallest difference, 0.013, is more than a twentieth of the axis.
+    assert (high - low) < 20 * 0.013
+
+
+def test_comparison_of_close_negative_scores_zooms_onto_them():
+    table = scores_table("neg_mean_absolute_error", [-10.2, -10.6], [0.1, 0.2], ["a", "b"])
+    low, high = plot_model_comparison(table).get_ylim()
+    assert low < -10.8 and -10.1 < high < 0
+
+
+def test_comparison_of_spread_scores_starts_at_zero():
+    table = scores_table("r2", [0.2, 0.7], [0.05, 0.1], ["a", "b"])
+    low, high = plot_model_comparison(table).get_ylim()
+    assert low == 0
+    assert high > 0.8
+
+
+def test_comparison_labels_each_bar_with_its_value():
+    ax = plot_model_comparison(scores_table("accuracy", **CLOSE, names=MODELS))
+    assert [text.get_text() for text in ax.texts] == ["0.947", "1.000", "0.960"]
+    # Above the error bars.
+    for text, mean, std in zip(ax.texts, CLOSE["means"], CLOSE["stds"], strict=True):
+        assert text.xy[1] == pytest.approx(mean + std)
+
+
+def test_comparison_colours_bars_by_family_read_from_the_names():
+    names = ["spiking (32)", "SNN large", "non-spiking", "logistic", "forest"]
+    table = scores_table("r2", [0.5, 0.6, 0.55, 0.4, 0.7], [0.0] * 5, names)
+    colours = [to_rgba(bar.get_facecolor()) for bar in plot_model_comparison(table).patches]
+    assert colours[0] == colours[1]
+    assert colours[3] == colours[4]
+    assert len({colours[0], colours[2], colours[3]}) == 3
+
+
+def test_comparison_colours_bars_by_the_family_of_the_given_estimators(comparison):
+    estimators = {
+        "ridge": make_pipeline(StandardScaler(), SpikingRegressor()),
+        "knn": NonSpikingRegressor(),
+    }
+    ax = plot_model_comparison(comparison, estimators=estimators)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["spiking", "non-spiking"]
+    ridge, knn = (to_rgba(bar.get_facecolor()) for bar in ax.patches)
+    assert ridge != knn
+
+
+def test_comparison_legend_names_the_families_beside_the_axes():
+    ax = plot_model_comparison(scores_table("accuracy", **CLOSE, names=MODELS))
+    legend = ax.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == MODELS[:2] + ["baseline"]
+    ax.figure.draw_without_rendering()
+    assert legend.get_window_extent().x0 >= ax.get_window_extent().x1
 
 
 def test_comparison_without_std_column_draws_no_error_bars(comparison):
@@ -339,6 +500,41 @@ def test_comparison_of_a_table_without_mean_columns_raises_value_error():
 def test_comparison_draws_into_the_given_axes(comparison):
     ax = Figure().add_subplot()
     assert plot_model_comparison(comparison, ax=ax) is ax
+
+
+# ---------------------------------------------------- nothing clipped, anywhere
+
+FIGURES = {
+    "loss_curve": lambda est, X: plot_loss_curve(est).figure,
+    "loss_curve_with_validation": lambda est, X: (
+        plot_loss_curve(fitted(SpikingRegressor, (X, None), early_stopping=True)).figure
+    ),
+    "spikes": lambda est, X: plot_spikes(est, X[0]),
+    "membrane": lambda est, X: plot_membrane(est, X[0], layer=0, neuron=0).figure,
+    "membrane_output": lambda est, X: plot_membrane(est, X[0], layer="output", neuron=0).figure,
+    "model_comparison": lambda est, X: (
+        plot_model_comparison(
+            scores_table(
+                "accuracy",
+                **CLOSE,
+                names=["spiking network", "non-spiking twin", "gradient boosting"],
+            )
+        ).figure
+    ),
+}
+
+
+@pytest.mark.parametrize("figure", FIGURES.values(), ids=FIGURES.keys())
+def test_every_text_of_a_figure_lies_inside_it(spiking, iris, figure):
+    assert texts_outside(figure(spiking, iris[0])) == []
+
+
+def test_a_label_past_the_edge_is_found_outside():
+    ax = Figure(figsize=(3, 2)).add_subplot(xticks=[])
+    ax.set_yticks([0, 1], ["input -> hidden_1", "hidden_1 -> hidden_2"])
+    outside = texts_outside(ax.figure)
+    assert len(outside) == 2
+    assert outside[0].startswith("'input -> hidden_1' at")
 
 
 # -------------------------------------------------------- without matplotlib
