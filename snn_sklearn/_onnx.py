@@ -536,7 +536,11 @@ def _convert(scope, operator, container):
             "Identity", _predictions(builder, estimator, logits), out=operator.outputs[0].full_name
         )
     for tensor in builder.initializers:
-        container.add_initializer(tensor.name, tensor.data_type, list(tensor.dims), tensor)
+        # The container copies a tensor's raw_data only, which string tensors do not use.
+        content = tensor
+        if tensor.data_type == onnx.TensorProto.STRING:
+            content = onnx.numpy_helper.to_array(tensor).ravel().tolist()
+        container.add_initializer(tensor.name, tensor.data_type, list(tensor.dims), content)
     for node in builder.nodes:
         attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
         container.add_node(
