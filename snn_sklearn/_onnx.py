@@ -213,10 +213,6 @@ def register_skl2onnx():
 
     Calling it again does nothing new.
 
-    Returns
-    -------
-    None
-
     Raises
     ------
     ImportError
