@@ -365,11 +365,14 @@ def _embed(g, embedding, x):
     clipped = g.op("Div", x, g.op("Div", hypot, three))
     if embedding.feature.numel() == 0:
         return clipped
-    picked = g.op("Gather", x, g.constant(embedding.feature.cpu().numpy()), axis=1)
-    shifted = g.op("Sub", picked, g.constant(_array(embedding.lower)))
-    scaled = g.op("Div", shifted, g.constant(_array(embedding.width)))
+    # The bins are computed feature-major, (n_bins, N): onnxruntime gathers whole rows
+    # about four times faster than it gathers columns.
+    columns = g.op("Transpose", x, perm=[1, 0])
+    picked = g.op("Gather", columns, g.constant(embedding.feature.cpu().numpy()), axis=0)
+    shifted = g.op("Sub", picked, g.constant(_array(embedding.lower)[:, None]))
+    scaled = g.op("Div", shifted, g.constant(_array(embedding.width)[:, None]))
     bins = g.op("Clip", scaled, g.constant(0.0), g.constant(1.0))
-    return g.op("Concat", clipped, bins, axis=1)
+    return g.op("Concat", clipped, g.op("Transpose", bins, perm=[1, 0]), axis=1)
 
 
 def _encode(g, encoder, x, n_steps):
@@ -399,10 +402,10 @@ def _to_float(g, boolean):
 
 def _linear(g, linear, signal):
     """``x W^T + b`` of a static input, or of every step of a list."""
+    weight, bias = g.constant(_array(linear.weight)), g.constant(_array(linear.bias))
     if isinstance(signal, list):
-        return [_linear(g, linear, step) for step in signal]
-    weight = g.constant(_array(linear.weight))
-    return g.op("Gemm", signal, weight, g.constant(_array(linear.bias)), transB=1)
+        return [g.op("Gemm", step, weight, bias, transB=1) for step in signal]
+    return g.op("Gemm", signal, weight, bias, transB=1)
 
 
 def _lif(g, neurons, current, n_steps):
