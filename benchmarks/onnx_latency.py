@@ -3,15 +3,18 @@
 Fits a default ``SpikingClassifier(random_state=0)`` on
 ``make_classification(rows, 20, random_state=0)`` (``--rows``, default 20000),
 standardized with ``StandardScaler``, split 75/25, exports it with ``to_onnx``
-and prints what the export costs (``to_onnx``'s time, the model's size and node
-count, the ``InferenceSession``'s creation), then, on the same float32 rows of the
-test set (tiled to 10,000 rows):
+and prints what the export costs (``to_onnx``'s time, the first call's included,
+the model's size and node count, the ``InferenceSession``'s creation), then, on
+the same float32 rows of the test set (tiled to 10,000 rows):
 
 1. latency for one row and for 10,000 rows: onnxruntime's ``InferenceSession.run``
    against the estimator's ``predict_proba``, each at its default threads
    (``intra_op_num_threads=0``, the estimator's ``n_threads=None``) and both at one
-   thread; the median of the calls (``--repeats``, 20 times as many for one row)
-   after a warm-up call, and the ratio ``predict_proba / onnxruntime``;
+   thread, and onnxruntime at its default threads with
+   ``session.intra_op.allow_spinning`` off (its idle threads then sleep instead of
+   spinning, which on a busy machine takes cores from the threads that work); the
+   median of the calls (``--repeats``, 20 times as many for one row) after a
+   warm-up call, and the ratio ``predict_proba / onnxruntime``;
 2. agreement on the 10,000 rows: the largest probability difference and the number
    of rows whose predicted class differs.
 
@@ -53,10 +56,12 @@ def load_data(rows):
     return scaler.transform(X_train), scaler.transform(X_test).astype(np.float32), y_train
 
 
-def session(model, n_threads):
+def session(model, n_threads, spinning=True):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = n_threads
     options.inter_op_num_threads = 1
+    if not spinning:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(
         model.SerializeToString(), options, providers=["CPUExecutionProvider"]
     )
@@ -99,11 +104,15 @@ def main():
 
     start = time.perf_counter()
     model = to_onnx(clf)
+    first_export_s = time.perf_counter() - start
+    start = time.perf_counter()
+    model = to_onnx(clf)
     export_s = time.perf_counter() - start
     start = time.perf_counter()
     default_session = session(model, 0)
     session_s = time.perf_counter() - start
     single_session = session(model, 1)
+    resting_session = session(model, 0, spinning=False)
     single_clf = copy.deepcopy(clf).set_params(n_threads=1)
 
     print(
@@ -112,15 +121,17 @@ def main():
         f"{len(X_train)} rows; float32 input"
     )
     print(
-        f"to_onnx {export_s * 1e3:.0f} ms, {model.ByteSize() / 1e6:.2f} MB, "
+        f"to_onnx {export_s * 1e3:.0f} ms (first call, importing onnx: "
+        f"{first_export_s * 1e3:.0f} ms), {model.ByteSize() / 1e6:.2f} MB, "
         f"{len(model.graph.node)} nodes; InferenceSession {session_s * 1e3:.0f} ms"
     )
 
     print(f"\n1. latency, median of {repeats} interleaved calls after a warm-up")
-    print(f"  {'rows':>6}  {'threads':<22}  {'predict_proba':>14}  {'onnxruntime':>12}  ratio")
+    print(f"  {'rows':>6}  {'threads':<24}  {'predict_proba':>14}  {'onnxruntime':>12}  ratio")
     settings = [
         ("default (None / 0)", clf, default_session),
         ("1 / 1", single_clf, single_session),
+        ("default / 0, no spinning", clf, resting_session),
     ]
     for X, calls in ((one_row, repeats * 20), (rows, repeats)):
         for label, estimator, runner in settings:
@@ -132,7 +143,7 @@ def main():
                 calls,
             )
             print(
-                f"  {len(X):>6}  {label:<22}  {estimator_s * 1e3:>11.3f} ms  "
+                f"  {len(X):>6}  {label:<24}  {estimator_s * 1e3:>11.3f} ms  "
                 f"{onnx_s * 1e3:>9.3f} ms  {estimator_s / onnx_s:5.1f}x"
             )
 

@@ -198,16 +198,17 @@ def register_skl2onnx():
     """Register the four estimators with skl2onnx, so that pipelines holding them convert.
 
     After this call, ``skl2onnx.to_onnx(pipeline, X[:1].astype(np.float32))``
-    converts a pipeline (or a ``ColumnTransformer``, a search's best estimator...)
-    whose steps include a fitted ``SpikingClassifier``, ``SpikingRegressor``,
-    ``NonSpikingClassifier`` or ``NonSpikingRegressor``, with the estimator's graph
-    (that of :func:`to_onnx`) inlined. As for skl2onnx's own models:
+    converts a pipeline whose steps include a fitted ``SpikingClassifier``,
+    ``SpikingRegressor``, ``NonSpikingClassifier`` or ``NonSpikingRegressor``, with
+    the estimator's graph (that of :func:`to_onnx`) inlined. As for skl2onnx's own
+    models:
 
     - a classifier has two outputs, ``label`` (int64 for integer or boolean
       classes, string for string classes; for a multilabel model the
       ``(n_samples, n_labels)`` int64 indicator matrix of :meth:`predict`) and
       ``probabilities``, which skl2onnx turns into a list of dictionaries unless
       ``options={"zipmap": False}`` is passed (or ``"columns"``, one output per class);
+      ``options={"nocl": True}`` makes the labels class indices;
     - a regressor has one output, ``variable``, of shape ``(n_samples, n_outputs)``,
       also for a single target.
 

@@ -295,6 +295,16 @@ def test_skl2onnx_labels_are_the_string_classes():
     np.testing.assert_array_equal(labels, pipeline.predict(X_test))
 
 
+def test_skl2onnx_nocl_labels_are_class_indices():
+    X_train, X_test, y_train, _ = raw_split()
+    names = np.array(["setosa", "versicolor", "virginica"])
+    pipeline = make_pipeline(StandardScaler(), small(SpikingClassifier, max_iter=3))
+    pipeline.fit(X_train, names[y_train])
+    options = {"zipmap": False, "nocl": True}
+    labels, _ = run_onnx(skl2onnx_model(pipeline, X_train, options=options), X_test)
+    np.testing.assert_array_equal(names[labels], pipeline.predict(X_test))
+
+
 def test_skl2onnx_zipmap_gives_a_dictionary_per_sample():
     X_train, X_test, y_train, _ = raw_split()
     pipeline = make_pipeline(StandardScaler(), small(SpikingClassifier)).fit(X_train, y_train)
