@@ -127,11 +127,14 @@ def main():
     )
 
     print(f"\n1. latency, median of {repeats} interleaved calls after a warm-up")
-    print(f"  {'rows':>6}  {'threads':<24}  {'predict_proba':>14}  {'onnxruntime':>12}  ratio")
+    print(
+        f"  {'rows':>6}  {'threads (estimator / ort)':<25}  {'predict_proba':>14}  "
+        f"{'onnxruntime':>12}  predict_proba / onnxruntime"
+    )
     settings = [
-        ("default (None / 0)", clf, default_session),
+        ("default: None / 0", clf, default_session),
         ("1 / 1", single_clf, single_session),
-        ("default / 0, no spinning", clf, resting_session),
+        ("None / 0, no spinning", clf, resting_session),
     ]
     for X, calls in ((one_row, repeats * 20), (rows, repeats)):
         for label, estimator, runner in settings:
@@ -143,8 +146,8 @@ def main():
                 calls,
             )
             print(
-                f"  {len(X):>6}  {label:<24}  {estimator_s * 1e3:>11.3f} ms  "
-                f"{onnx_s * 1e3:>9.3f} ms  {estimator_s / onnx_s:5.1f}x"
+                f"  {len(X):>6}  {label:<25}  {estimator_s * 1e3:>11.3f} ms  "
+                f"{onnx_s * 1e3:>9.3f} ms  {estimator_s / onnx_s:9.1f}x"
             )
 
     (probabilities,) = default_session.run(None, {"X": rows})

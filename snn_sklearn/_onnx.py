@@ -24,8 +24,8 @@ graph uses standard operators only (opset 13 or later) and computes in float32.
 
 Only deterministic encoders export (``"direct"``, ``"population"``, ``"latency"``):
 the stochastic ones (``"rate"``, ``"noisy"``) draw their noise from an integer hash
-of each row's bits that ONNX has no operators to reproduce, so exporting them raises
-a :class:`ValueError`.
+of the bits of each row's float32 values, and no ONNX operator reads a float's bits,
+so exporting them raises a :class:`ValueError`.
 
 :func:`register_skl2onnx` makes the estimators known to `skl2onnx
 <https://onnx.ai/sklearn-onnx/>`_, so that a whole pipeline (a ``StandardScaler``
@@ -321,7 +321,8 @@ def _fitted_module(estimator):
     if isinstance(module, SpikingNetwork) and module.encoder.stochastic:
         raise ValueError(
             f"encoder={module.encoder.name!r} is stochastic and cannot be exported to ONNX: "
-            "its noise comes from an integer hash of each row that ONNX cannot reproduce. "
+            "its noise is a hash of the bits of each row's values, which no ONNX operator "
+            "reads. "
             "Refit with a deterministic encoder: 'direct', 'population' or 'latency'."
         )
     if not isinstance(module, (SpikingNetwork, DenseNetwork)):
