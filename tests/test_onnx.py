@@ -1,6 +1,8 @@
 """Specifications of the ONNX export: onnxruntime gives what the estimator gives."""
 
+import copy
 import functools
+import pickle
 import sys
 
 import numpy as np
@@ -189,6 +191,26 @@ def test_export_uses_the_clamped_decay_and_threshold():
         neurons.beta[:4] = torch.tensor([1.5, -0.5, 0.3, 2.0])
         neurons.threshold[:2] = torch.tensor([-1.0, 1e-5])
     assert_same_probabilities(clf, X_test)
+
+
+def test_features_with_few_distinct_values_export_their_fewer_bins():
+    X_train, X_test, y_train, _ = split()
+    few = np.c_[X_train[:, :3], np.zeros(len(X_train)), X_train[:, 3] > 0].astype(np.float32)
+    clf = small(SpikingClassifier).fit(few, y_train)
+    assert len(clf.net_.module_.embedding.feature) < 4 * few.shape[1]
+    few_test = np.c_[X_test[:, :3], np.zeros(len(X_test)), X_test[:, 3] > 0].astype(np.float32)
+    assert_same_probabilities(clf, few_test)
+
+
+def test_a_loaded_model_exports():
+    clf = pickle.loads(pickle.dumps(fitted(SpikingClassifier)))
+    assert_same_probabilities(clf, split()[1])
+
+
+def test_the_export_follows_the_fitted_network_not_later_parameters():
+    clf = copy.deepcopy(fitted(SpikingClassifier))
+    clf.set_params(encoder="rate", readout="max", n_steps=3)
+    assert_same_probabilities(clf, split()[1])
 
 
 def test_the_batch_dimension_is_dynamic():
