@@ -184,7 +184,7 @@ def test_warm_start_fit_after_loading_continues_exactly(data, tmp_path):
 def saved_on_cuda(model):
     """``model`` as it would be saved after fitting with device="cuda"."""
     state = model.__getstate__()
-    state["device"] = state["device_"] = state["_net_params"]["device"] = "cuda"
+    state["device"] = state["device_"] = state["_fitted_params"]["device"] = "cuda"
     faked = type(model).__new__(type(model))
     faked.__setstate__(state)
     return faked

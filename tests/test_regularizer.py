@@ -76,12 +76,10 @@ def test_zero_penalty_never_computes_the_firing_rate(cls, monkeypatch):
         _estimator(cls, max_iter=2, spike_penalty=0.1).fit(X, y)
 
 
-def test_zero_penalty_leaves_no_penalty_for_the_loss():
+def test_zero_penalty_records_no_penalty_in_the_history():
     X, y = _data(20)
-    module = _estimator(SpikingClassifier, max_iter=1).fit(X, y).net_.module_
-    module.train()
-    module(torch.as_tensor(X))
-    assert module.sample_penalty is None
+    history = _estimator(SpikingClassifier, max_iter=1).fit(X, y).history_
+    assert not [batch for batch in history[-1]["batches"] if "penalty" in batch]
 
 
 @pytest.mark.parametrize("training", [True, False])
@@ -93,8 +91,8 @@ def test_training_loss_adds_the_weighted_mean_penalty(training):
     x = torch.as_tensor(X)
     target = torch.as_tensor(y)
     weight = torch.linspace(0.5, 2.0, len(X), dtype=torch.float64)
-    net.module_.train()
-    loss = net.get_loss(net.module_(x), (target, weight), training=training)
+    batch = (x, (target, weight))
+    loss = (net.train_step_single if training else net.validation_step)(batch)["loss"]
 
     with torch.no_grad():
         logits = net.module_(x)
@@ -123,15 +121,14 @@ def test_penalty_gradient_matches_autograd_through_plain_loop(reset):
         learn_beta=False,
         learn_threshold=False,
         readout="mean",
-        spike_penalty=0.3,
     ).double()
     module.train()
     x = torch.randn(4, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     sample_weight = torch.tensor([0.5, 1.0, 2.0, 1.5], dtype=torch.float64)
     parameters = [p for linear in module.linears for p in linear.parameters()]
 
-    module(x)
-    fused = torch.autograd.grad((module.sample_penalty * sample_weight).sum(), parameters)
+    _, rate = module(x, return_rate=True)
+    fused = torch.autograd.grad((0.3 * rate * sample_weight).sum(), parameters)
 
     signal = module.encoder(x, module.n_steps)
     spikes = []

@@ -14,9 +14,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-import snn_sklearn._base
-import snn_sklearn.activity
-import snn_sklearn.export
+import snn_sklearn._inference
 from snn_sklearn import (
     NonSpikingClassifier,
     NonSpikingRegressor,
@@ -183,7 +181,7 @@ def test_the_whole_matrix_is_never_densified(Estimator, densified, monkeypatch):
     y = _target(Estimator, y_class, y_real)
     X_sparse = sp.csr_matrix(X)
     batch, chunk = 40, 64
-    monkeypatch.setattr(snn_sklearn._base, "PREDICT_CHUNK_ROWS", chunk)
+    monkeypatch.setattr(snn_sklearn._inference, "PREDICT_CHUNK_ROWS", chunk)
 
     model = _model(Estimator, batch_size=batch, max_iter=2).fit(X_sparse, y)
     assert densified, "the spy saw no densification"
@@ -252,8 +250,7 @@ def test_activity_and_graph_input_take_sparse_x(Estimator, densified, monkeypatc
     assert_array_equal(graph_input(model, X_sparse), graph_input(model, X))
 
     chunk = 32
-    monkeypatch.setattr(snn_sklearn.activity, "PREDICT_CHUNK_ROWS", chunk)
-    monkeypatch.setattr(snn_sklearn.export, "PREDICT_CHUNK_ROWS", chunk)
+    monkeypatch.setattr(snn_sklearn._inference, "PREDICT_CHUNK_ROWS", chunk)
     densified.clear()
     record(model, X_sparse)
     graph_input(model, X_sparse)
