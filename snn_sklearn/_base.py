@@ -244,7 +244,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         self._early_stopping = self._resolve_early_stopping(X.shape[0], incremental)
         if first_pass:
             self._dtype = np.dtype(self.dtype)
-            self._seed(self.random_state)
+            self._generator = torch.Generator().manual_seed(self._seed(self.random_state))
             self._input_edges = (
                 quantile_bin_edges(X, sample_weight, self.input_bins, self._dtype)
                 if self.input_bins
@@ -255,7 +255,8 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             self.out_activation_ = self._output_activation()
         else:
             if not _same_random_state(self.random_state, self._fitted_params["random_state"]):
-                self._seed(self.random_state)
+                # In place: the net's batch iterator holds this generator.
+                self._generator.manual_seed(self._seed(self.random_state))
             self._configure(params)
         # What the net is configured with, and what a loaded model rebuilds it from.
         self._fitted_params = params
@@ -267,14 +268,13 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         return self
 
     def _seed(self, random_state):
-        """Start the random streams of shuffling, splits, noise (and first weights)."""
+        """Start the validation splits' random stream; return the seed of the torch generator.
+
+        The torch generator draws the first weights, the batch orders and the
+        encoders' noise.
+        """
         self._random = check_random_state(random_state)
-        seed = int(self._random.randint(np.iinfo(np.int32).max))
-        if hasattr(self, "_generator"):
-            # Reseeded in place: the net's batch iterator holds this generator.
-            self._generator.manual_seed(seed)
-        else:
-            self._generator = torch.Generator().manual_seed(seed)
+        return int(self._random.randint(np.iinfo(np.int32).max))
 
     def _configure(self, params):
         """Configure the fitted net's training and network from ``params``."""
