@@ -1,9 +1,12 @@
-"""Shared fit / predict logic of the four estimators.
+"""The shared fit logic of the four estimators.
 
 An estimator stores only its constructor arguments until ``fit``; ``fit``
 validates them against ``_parameter_constraints``, validates the data, builds a
-torch network and a skorch :class:`~snn_sklearn.training.WeightedNet` around it,
-and trains it.
+torch network and a skorch :class:`~snn_sklearn.training.WeightedNet` around it
+(or, on a warm start, continues the fitted one), configures its training from
+the current parameters (:mod:`snn_sklearn._configuration`) and trains it.
+Prediction is in :mod:`snn_sklearn._inference`, pickling in
+:mod:`snn_sklearn._pickling`.
 """
 
 import warnings
@@ -13,7 +16,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from scipy import sparse
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -21,8 +24,16 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._adam import Adam
+from ._configuration import (
+    ADAPTIVE_LR_FACTOR,
+    check_structure,
+    configure_training,
+    hidden_layer_sizes,
+)
+from ._device import DEVICES, resolve_device
+from ._inference import ACCEPT_SPARSE, FLOAT_DTYPES, TORCH_DTYPES, abs_max, to_tensor
+from ._pickling import SavedNetworkMixin
 from ._scaling import power_of_two_scaled
-from ._state import load_net_state, net_state, to_numpy
 from ._threads import batch_work, torch_threads
 from .embeddings import PiecewiseLinearEmbedding, quantile_bin_edges
 from .networks import initialize_weights
@@ -38,28 +49,10 @@ from .training import (
     WeightedNet,
 )
 
-DEVICES = ("cpu", "cuda", "auto")
 #: Learning-rate schedules, the ``learning_rate`` parameter's values.
 LEARNING_RATES = ("constant", "adaptive")
-# How often and by how much learning_rate="adaptive" lowers the rate at a stall.
-ADAPTIVE_LR_DECAYS = 2
-ADAPTIVE_LR_FACTOR = 5.0
 #: Precisions the network can compute in, the ``dtype`` parameter's values.
 COMPUTE_DTYPES = ("float32", "float64")
-# Input precisions validate_data keeps as they are: fit converts them to the
-# network's dtype once, prediction chunk by chunk.
-FLOAT_DTYPES = (np.float64, np.float32)
-# Sparse X is kept in CSR format, whose row slices are cheap: each training
-# batch and prediction chunk densifies its own rows, never the whole matrix.
-ACCEPT_SPARSE = "csr"
-PREDICT_CHUNK_ROWS = 4096
-# Prediction runs in chunks whose per-step activity, (n_steps, rows, widest
-# hidden layer), holds about this many numbers (4 MiB in float32): on one
-# thread the default spiking network predicted 10,000 rows in 59 ms in chunks
-# of 1,024 rows against 119 ms in chunks of 4,096, whose 16 MiB spike tensors
-# left the CPU caches (ad hoc timing; benchmarks/results/user_path.txt has
-# the resulting predict_proba against its matmul floor).
-PREDICT_CHUNK_ELEMENTS = 2**20
 # batch_size="auto": MLP's 200 rows, or a 25th of the training rows where that
 # is more, up to 512. On make_classification(20000, 20), 2 seeds, batches of
 # 512 and of 200 reached the same mean test accuracy (0.887 / 0.888) in 42 and 47
@@ -68,62 +61,20 @@ PREDICT_CHUNK_ELEMENTS = 2**20
 AUTO_BATCH_ROWS = 200
 AUTO_BATCH_FRACTION = 25
 AUTO_BATCH_MAX_ROWS = 512
-# Fitted attributes that a loaded model rebuilds from its saved state on first use.
-LAZY_ATTRIBUTES = ("net_", "history_", "_generator")
 
 
-def resolve_device(device):
-    """Turn the ``device`` parameter into a torch device name.
-
-    Parameters
-    ----------
-    device : {"cpu", "cuda", "auto"}
-        ``"auto"`` picks CUDA when available, else the CPU.
-
-    Returns
-    -------
-    device : str
-
-    Raises
-    ------
-    ValueError
-        If ``device="cuda"`` and no CUDA device is available.
-    """
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            "device='cuda' was requested but no CUDA device is available "
-            "(torch.cuda.is_available() is False); use device='cpu' or device='auto'."
-        )
-    return device
-
-
-def predict_chunk_rows(module):
-    """Rows per prediction chunk: about :data:`PREDICT_CHUNK_ELEMENTS` numbers of activity.
-
-    Parameters
-    ----------
-    module : torch.nn.Module
-        The fitted network: its widest ``Linear`` output, times its ``n_steps``
-        (1 when it has none), is one row's activity.
-
-    Returns
-    -------
-    rows : int
-        Between 64 and :data:`PREDICT_CHUNK_ROWS`.
-    """
-    widest = max(m.out_features for m in module.modules() if isinstance(m, torch.nn.Linear))
-    rows = PREDICT_CHUNK_ELEMENTS // (getattr(module, "n_steps", 1) * widest)
-    return int(min(PREDICT_CHUNK_ROWS, max(64, rows)))
-
-
-class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
+class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class for the spiking and non-spiking estimators.
 
-    Subclasses define the network (:meth:`_build_module`), the task
-    (:meth:`_encode_targets`, :meth:`_criterion`, :meth:`_validation_score`)
+    Subclasses define the network (:meth:`_build_module`, :meth:`_structure`,
+    :meth:`_configure_module`), the task (:meth:`_encode_targets`,
+    :meth:`_criterion`, :meth:`_validation_score`, :meth:`_output_activation`)
     and their public ``__init__``.
+
+    On a warm start (``warm_start=True`` or ``partial_fit``) every parameter
+    is applied to the fitted network except those that fix its structure,
+    which :meth:`_structure` names: a new value of one of those raises a
+    ``ValueError``.
     """
 
     _parameter_constraints: dict = {
@@ -148,8 +99,33 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
     }
 
     @abstractmethod
-    def _build_module(self, n_features, n_outputs):
-        """Return the untrained torch network."""
+    def _build_module(self, params, n_features, n_outputs, embedding):
+        """Return the untrained torch network for the parameters ``params``.
+
+        ``embedding`` is the fitted numeric embedding, or None.
+        """
+
+    def _structure(self, params):
+        """The parameters in ``params`` that fix the network's shape, normalised.
+
+        A warm start with any of them changed is refused: the fitted network
+        cannot take them. Subclasses add their own.
+        """
+        return {
+            "hidden_layer_sizes": hidden_layer_sizes(params["hidden_layer_sizes"]),
+            "input_bins": params["input_bins"],
+            "dtype": params["dtype"],
+        }
+
+    def _configure_module(self, module, params):
+        """Give the fitted network the settings of ``params`` it can take.
+
+        The dense networks have none; the spiking ones take their time constants.
+        """
+
+    def _forward_params(self, generator):
+        """Keyword arguments of the network's forward pass in training."""
+        return {}
 
     @abstractmethod
     def _encode_targets(self, y, sample_weight, first_pass, classes):
@@ -177,6 +153,33 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
 
     # ----------------------------------------------------------------- fitting
 
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and targets y.
+
+        With ``warm_start=True`` a fitted model continues training its network
+        with the current parameters; changing one that fixes the network's
+        structure raises a ``ValueError``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values: class labels (strings, integers or booleans) or
+            a multilabel indicator matrix of 0s and 1s in classification, real
+            numbers in regression.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss; ``None`` weighs all
+            samples equally. An integer weight acts as repeating the sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
     def _check_partial_fit_allowed(self):
         """Refuse ``partial_fit`` with ``early_stopping=True``, as MLP does."""
         if not isinstance(self.early_stopping, str) and self.early_stopping:
@@ -195,6 +198,9 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         except Exception as error:
             self.__dict__.clear()
             self.__dict__.update(state)
+            if "net_" in state:
+                # The net may have been configured for the failed call already.
+                self._configure(self._fitted_params)
             if _is_out_of_memory(error):
                 raise MemoryError(
                     f"{type(self).__name__} ran out of memory while fitting ({error}). Use "
@@ -206,7 +212,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         # The device first: a loaded model rebuilds its net on the hasattr.
         device = resolve_device(self.device)
         first_pass = not hasattr(self, "net_") or not (self.warm_start or incremental)
-        self._check_hidden_layer_sizes()
+        params = self.get_params(deep=False)
+        if first_pass:
+            sizes = hidden_layer_sizes(self.hidden_layer_sizes)
+        else:
+            check_structure(self, self._fitted_params, incremental)
         X, y = validate_data(
             self,
             X,
@@ -218,7 +228,7 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
             multi_output=True,
             y_numeric=not self._is_classification,
         )
-        _check_representable(X, np.dtype(self.dtype) if first_pass else self._dtype)
+        _check_representable(X, np.dtype(self.dtype))
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
@@ -231,53 +241,53 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         # sums can neither overflow nor vanish, and float32 holds any weight given.
         sample_weight = power_of_two_scaled(sample_weight).astype(X.dtype)
         y = self._encode_targets(y, sample_weight, first_pass, classes)
+        self._early_stopping = self._resolve_early_stopping(X.shape[0], incremental)
         if first_pass:
             self._dtype = np.dtype(self.dtype)
-            self._random = check_random_state(self.random_state)
-            seed = int(self._random.randint(np.iinfo(np.int32).max))
-            self._generator = torch.Generator().manual_seed(seed)
-            self._early_stopping = self._resolve_early_stopping(X.shape[0], incremental)
+            self._generator = torch.Generator().manual_seed(self._seed(self.random_state))
             self._input_edges = (
                 quantile_bin_edges(X, sample_weight, self.input_bins, self._dtype)
                 if self.input_bins
                 else None
             )
-            self.net_ = self._build_net(X.shape[1], device)
-            self.n_layers_ = len(self._hidden_sizes) + 2
+            self.net_ = self._build_net(params, X.shape[1], device)
+            self.n_layers_ = len(sizes) + 2
             self.out_activation_ = self._output_activation()
-            # The net keeps these even if set_params changes them later; a loaded
-            # model rebuilds its net from them.
-            self._net_params = self.get_params(deep=False)
+        else:
+            if not _same_random_state(self.random_state, self._fitted_params["random_state"]):
+                # In place: the net's batch iterator holds this generator.
+                self._generator.manual_seed(self._seed(self.random_state))
+            self._configure(params)
+        # What the net is configured with, and what a loaded model rebuilds it from.
+        self._fitted_params = params
         self.device_ = device
         rows = self._batch_size(X.shape[0], warn=False)
-        work = batch_work(self.net_.module_, rows, getattr(self, "n_steps", 1))
-        with torch_threads(self.n_threads, work):
+        module = self.net_.module_
+        with torch_threads(self.n_threads, batch_work(module, rows, getattr(module, "n_steps", 1))):
             if first_pass:
                 self._prepare_initial_network(X)
             self._train(X, y, sample_weight, incremental)
         return self
 
-    def _check_hidden_layer_sizes(self):
-        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
-        integers = np.issubdtype(sizes.dtype, np.integer)
-        if sizes.ndim != 1 or sizes.size == 0 or not integers or (sizes < 1).any():
-            raise ValueError(
-                "hidden_layer_sizes must be a positive integer or a non-empty sequence "
-                f"of positive integers, got {self.hidden_layer_sizes!r}."
-            )
-        self._hidden_sizes = tuple(int(s) for s in sizes)
+    def _seed(self, random_state):
+        """Start the validation splits' random stream; return the seed of the torch generator.
+
+        The torch generator draws the first weights, the batch orders and the
+        encoders' noise.
+        """
+        self._random = check_random_state(random_state)
+        return int(self._random.randint(np.iinfo(np.int32).max))
+
+    def _configure(self, params):
+        """Configure the fitted net's training and network from ``params``."""
+        configure_training(self.net_, params, self._early_stopping)
+        self._configure_module(self.net_.module_, params)
 
     def _resolve_early_stopping(self, n_samples, incremental):
         """Whether this fit holds out a validation split: ``"auto"`` decides by size."""
         if self.early_stopping != "auto":
             return self.early_stopping
         return not incremental and n_samples >= self._auto_early_stopping_min_samples
-
-    def _embedding(self):
-        """The fitted numeric embedding, or None when ``input_bins=0``."""
-        if self._input_edges is None:
-            return None
-        return PiecewiseLinearEmbedding(self._input_edges)
 
     def _batch_size(self, n_samples, warn=True):
         if self.batch_size == "auto":
@@ -299,34 +309,29 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         that would start silent.
         """
 
-    def _build_net(self, n_features, device):
+    def _build_net(self, params, n_features, device):
+        """The initialized skorch net of a new network for ``params``, configured by them.
+
+        A loaded model rebuilds its net here from the parameters of its last fit.
+        """
+        embedding = (
+            None if self._input_edges is None else PiecewiseLinearEmbedding(self._input_edges)
+        )
         # torch's layers draw their first weights from the global generator, and
         # initialize_weights redraws them from the private one: the global state is
         # put back as it was.
         with torch.random.fork_rng(devices=[]):
-            module = self._build_module(n_features, self.n_outputs_)
-        module = module.to(_TORCH_DTYPES[self._dtype])
+            module = self._build_module(params, n_features, self.n_outputs_, embedding)
+        module = module.to(TORCH_DTYPES[self._dtype])
         initialize_weights(module, self._generator)
-        stall = StopWhenStalled(
-            monitor="valid_score" if self._early_stopping else "train_loss",
-            lower_is_better=not self._early_stopping,
-            patience=self.n_iter_no_change,
-            threshold=self.tol,
-            threshold_mode="abs",
-            load_best=self._early_stopping,
-            lr_decays=ADAPTIVE_LR_DECAYS if self.learning_rate == "adaptive" else 0,
-            lr_factor=ADAPTIVE_LR_FACTOR,
-        )
         net = WeightedNet(
             module=module,
             criterion=self._criterion(),
             # torch's fused Adam kernel, without torch.optim's import of torch._dynamo.
             optimizer=Adam,
-            lr=self.learning_rate_init,
-            optimizer__weight_decay=self.alpha,
+            lr=params["learning_rate_init"],
             optimizer__param_groups=[(p, {"weight_decay": 0.0}) for p in NO_DECAY_PATTERNS],
             iterator_train=TensorBatches,
-            iterator_train__shuffle=self.shuffle,
             iterator_train__generator=self._generator,
             iterator_valid=TensorBatches,
             train_split=None,
@@ -334,24 +339,15 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
                 ("valid_score", ValidationScore(self._validation_score())),
                 # Before "stall", whose early stop skips the callbacks after it.
                 ("progress", TrainingProgress()),
-                ("stall", stall),
+                ("stall", StopWhenStalled(threshold_mode="abs", lr_factor=ADAPTIVE_LR_FACTOR)),
                 ("non_finite", StopOnNonFiniteLoss()),
             ],
             device=device,
             verbose=0,
-        )
-        return net.initialize()
-
-    def _tensor(self, array, device, dtype=None):
-        dtype = dtype or _TORCH_DTYPES[self._dtype]
-        if sparse.issparse(array):
-            array = array.toarray()
-        with warnings.catch_warnings():
-            # Read-only input (e.g. a memory map) is shared, not copied: the tensors
-            # built here are only ever read, so torch's warning does not apply.
-            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-            tensor = torch.as_tensor(np.ascontiguousarray(array))
-        return tensor.to(device=device, dtype=dtype)
+        ).initialize()
+        configure_training(net, params, self._early_stopping)
+        self._configure_module(net.module_, params)
+        return net
 
     def _train(self, X, y, sample_weight, incremental):
         validate = self._early_stopping and not incremental
@@ -359,20 +355,21 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         device = self.device_
         net.set_params(device=device)
         net.module_.to(device)
-        target_dtype = torch.int64 if y.dtype.kind == "i" else None
+        dtype = TORCH_DTYPES[self._dtype]
+        target_dtype = torch.int64 if y.dtype.kind == "i" else dtype
 
         def table(rows):
             # Whole arrays are wrapped without a copy; only a split is indexed.
             if sparse.issparse(X):
                 # Stays sparse on the host; each batch densifies its own rows.
                 features = X if isinstance(rows, slice) else X[rows]
-                features = SparseRows(features, device, _TORCH_DTYPES[self._dtype])
+                features = SparseRows(features, device, dtype)
             else:
-                features = self._tensor(X[rows], device)
+                features = to_tensor(X[rows], device, dtype)
             return TensorTable(
                 features,
-                self._tensor(y[rows], device, target_dtype),
-                self._tensor(sample_weight[rows], device),
+                to_tensor(y[rows], device, target_dtype),
+                to_tensor(sample_weight[rows], device, dtype),
             )
 
         net.train_split = None
@@ -386,13 +383,11 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         epochs = 1 if incremental else self.max_iter
         progress = dict(net.callbacks_)["progress"]
         progress.verbose, progress.epochs = int(self.verbose), epochs
-        module = net.module_
-        module.noise_generator = self._noise_generator(device)
+        forward_params = self._forward_params(self._noise_generator(device))
         finished_before = _finished_epochs(net.history)
         try:
-            net.partial_fit(train, None, epochs=epochs)
+            net.partial_fit(train, None, epochs=epochs, **forward_params)
         finally:
-            module.noise_generator = None
             net.train_split = None
         self._record_history(incremental, _finished_epochs(net.history) - finished_before)
 
@@ -525,124 +520,12 @@ class BaseNetworkEstimator(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         return [m for m in self.net_.module_.modules() if isinstance(m, torch.nn.Linear)]
 
-    # -------------------------------------------------------------- inference
 
-    def _usable_device(self):
-        """The fitted device, or the CPU where CUDA is gone (a model loaded elsewhere)."""
-        return self.device_ if self.device_ == "cpu" or torch.cuda.is_available() else "cpu"
-
-    def _inference_module(self):
-        """The network in eval mode, on the fitted device or the CPU if CUDA is gone."""
-        device = self._usable_device()
-        module = self.net_.module_.to(device=device)
-        module.eval()
-        return module, device
-
-    def _forward(self, X):
-        """Raw network outputs for validated ``X``, as a numpy array."""
-        module, device = self._inference_module()
-        outputs = []
-        n_samples = X.shape[0]
-        chunk_rows = predict_chunk_rows(module)
-        work = batch_work(module, min(n_samples, chunk_rows), getattr(module, "n_steps", 1))
-        with torch.no_grad(), torch_threads(self.n_threads, work):
-            for start in range(0, n_samples, chunk_rows):
-                chunk = self._tensor(X[start : start + chunk_rows], device)
-                outputs.append(module(chunk).cpu())
-        outputs = torch.cat(outputs).numpy().astype(np.float64)
-        overflowed = ~np.isfinite(outputs).all(axis=1)
-        if overflowed.any():
-            raise ValueError(
-                f"The network's output overflowed to inf or NaN for {overflowed.sum()} of the "
-                f"{n_samples} samples of X, whose largest absolute value is {_abs_max(X):.3g}: "
-                f"X is too large for {type(self).__name__} fitted in {self._dtype}. Scale the "
-                "features, e.g. with StandardScaler."
-            )
-        return outputs
-
-    def _validate_for_predict(self, X):
-        """Validated ``X``, float32 or float64 as given: chunks are converted on the way in.
-
-        Sparse ``X`` comes back in CSR format, to be densified chunk by chunk.
-        """
-        check_is_fitted(self)
-        return validate_data(self, X, reset=False, accept_sparse=ACCEPT_SPARSE, dtype=FLOAT_DTYPES)
-
-    # ------------------------------------------------------------ persistence
-
-    def __getstate__(self):
-        """Parameters and fitted state as plain Python values and numpy arrays.
-
-        The skorch net, its torch network, optimizer and history and the torch
-        generator are replaced by numpy arrays and lists, so a saved model
-        holds no pickled torch or skorch object; see :mod:`snn_sklearn.persistence`.
-        """
-        state = dict(super().__getstate__())
-        state["_snn_sklearn_version"] = _package_version()
-        if "_dtype" in state:
-            # By name: skops does not trust numpy dtype objects by default.
-            state["_dtype"] = state["_dtype"].name
-        if "net_" in state:
-            saved = net_state(state.pop("net_"))
-            saved["generator"] = to_numpy(state.pop("_generator").get_state())
-            del state["history_"]
-            state["_net_state"] = saved
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        saved_by = state.pop("_snn_sklearn_version", None)
-        current = _package_version()
-        if saved_by != current:
-            advice = (
-                f'Load it with that version (pip install "snn-sklearn=={saved_by}"), refit it '
-                "with this one and save it again."
-                if saved_by
-                else "Refit it with this version and save it again."
-            )
-            raise IncompatibleVersionError(
-                f"This {type(self).__name__} was saved by snn_sklearn "
-                f"{saved_by or 'before 0.1.0'} and cannot be loaded by snn_sklearn {current}: "
-                f"a saved model is read only by the version that wrote it. {advice}"
-            )
-        if "_dtype" in state:
-            state["_dtype"] = np.dtype(state["_dtype"])
-        super().__setstate__(state)
-
-    def __getattr__(self, name):
-        # Reached only when normal lookup fails: a loaded model rebuilds its net on first use.
-        if name in LAZY_ATTRIBUTES and "_net_state" in vars(self):
-            self._restore_net()
-            return vars(self)[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    def _restore_net(self):
-        """Rebuild ``net_``, ``history_`` and the generator from the saved state."""
-        saved = vars(self)["_net_state"]
-        device = self._usable_device()
-        if device != self.device_ and self.device != "cpu":
-            warnings.warn(
-                f"This {type(self).__name__} was fitted on device={self.device_!r}, which is "
-                "not available here; its network is restored on the CPU. Predictions work; "
-                "set device='cpu' to train it further.",
-                UserWarning,
-                stacklevel=3,
-            )
-        self._generator = torch.Generator()
-        current = {name: getattr(self, name) for name in self._net_params}
-        vars(self).update(self._net_params)
-        try:
-            net = self._build_net(self.n_features_in_, device)
-        finally:
-            vars(self).update(current)
-        load_net_state(net, saved)
-        self._generator.set_state(torch.tensor(saved["generator"]))
-        self.net_ = net
-        self.history_ = net.history
-        del vars(self)["_net_state"]
-
-
-_TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
+def _same_random_state(a, b):
+    """Whether two ``random_state`` values are the same: seeds by value, generators by identity."""
+    if isinstance(a, np.random.RandomState) or isinstance(b, np.random.RandomState):
+        return a is b
+    return a == b
 
 
 def _check_representable(X, dtype):
@@ -650,21 +533,13 @@ def _check_representable(X, dtype):
     if X.dtype.itemsize <= dtype.itemsize:
         # validate_data already refused inf; a finite X fits a dtype as wide as its own.
         return
-    largest = _abs_max(X)
+    largest = abs_max(X)
     if largest > np.finfo(dtype).max:
         raise ValueError(
             f"X holds values up to {largest:.3g} in absolute value, beyond the range of "
             f"{dtype.name} ({np.finfo(dtype).max:.3g}) that the network computes in. Scale the "
             "features (e.g. with StandardScaler) or set dtype='float64'."
         )
-
-
-def _abs_max(X):
-    """Largest absolute value of dense or sparse ``X`` (an implicit zero counts)."""
-    if sparse.issparse(X):
-        return float(abs(X).max())
-    # Without np.abs, which would copy X.
-    return float(max(X.max(), -X.min()))
 
 
 def _silenced(finished):
@@ -677,17 +552,6 @@ def _silenced(finished):
 def _finished_epochs(history):
     # A Ctrl-C or a divergence can leave an unfinished epoch without a loss.
     return sum("train_loss" in row for row in history)
-
-
-class IncompatibleVersionError(ValueError):
-    """A saved model was written by another version of snn_sklearn."""
-
-
-def _package_version():
-    # Read on each call, not once: a test poses as another version by patching _version.
-    from ._version import __version__
-
-    return __version__
 
 
 def _is_out_of_memory(error):

@@ -153,6 +153,20 @@ _STOPPING_PARAMETERS = """\
 
     warm_start : bool, default=False
         Reuse the fitted network and optimiser state in the next ``fit``.
+        Each ``fit`` and ``partial_fit`` trains with the parameters it is
+        called with: a warm start gives the optimiser a new
+        ``learning_rate_init`` and ``alpha`` (keeping Adam's moment estimates),
+        as :class:`~sklearn.neural_network.MLPClassifier` does, takes every
+        other training setting as it is now, reseeds its random streams when
+        ``random_state`` changed, and gives a spiking network a new
+        ``n_steps``, ``beta`` or ``threshold`` (when not learned). The
+        parameters that shape the network (``hidden_layer_sizes``,
+        ``input_bins``, ``dtype``; for a spiking network ``encoder``,
+        ``readout``, ``reset``, ``surrogate``, ``surrogate_slope``,
+        ``learn_beta``, ``learn_threshold``, and ``beta`` or ``threshold``
+        when learned) cannot change: a warm start with a new value raises
+        ``ValueError``; set ``warm_start=False`` to fit a new network.
+        Predictions use the settings of the last fit.
 
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where to train. ``"auto"`` uses CUDA when available; ``"cuda"`` raises

@@ -11,7 +11,8 @@ from sklearn.utils.validation import column_or_1d
 from torch import nn
 
 from ._base import BaseNetworkEstimator
-from .training import accuracy_score, r2_score, subset_accuracy_score
+from ._inference import network_outputs, validate_for_predict
+from .training import logit_accuracy, logit_subset_accuracy, weighted_r2
 
 
 class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
@@ -31,28 +32,6 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
     # classifiers of the real-table benchmark at most half a point, and halved
     # their epochs on credit_data.
     _auto_early_stopping_min_samples = 1000
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Fit the model to data matrix X and target labels y.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Target class labels (strings, integers or booleans), or a
-            multilabel indicator matrix of 0s and 1s.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample in the loss; ``None`` weighs all
-            samples equally. An integer weight acts as repeating the sample.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -98,7 +77,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
             Class probabilities, in the order of ``classes_``; for a multilabel
             model, each label's own probability (rows need not sum to 1).
         """
-        X = self._validate_for_predict(X)
+        X = validate_for_predict(self, X)
         return np.exp(self._log_proba(X)).astype(X.dtype, copy=False)
 
     def predict_log_proba(self, X):
@@ -117,7 +96,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
             :class:`~sklearn.neural_network.MLPClassifier` computes it, so the
             two agree where a probability rounds to 1 (or to 0: ``-inf``).
         """
-        X = self._validate_for_predict(X)
+        X = validate_for_predict(self, X)
         log_proba = self._log_proba(X)
         if X.dtype == np.float64:
             return log_proba
@@ -126,7 +105,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
 
     def _log_proba(self, X):
         """Float64 log-probabilities of validated ``X``: log-softmax, or per-label log-sigmoid."""
-        logits = self._forward(X)
+        logits = network_outputs(self, X)
         if self._multilabel:
             return -np.logaddexp(0.0, -logits)
         shifted = logits - logits.max(axis=1, keepdims=True)
@@ -150,10 +129,10 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
             The most probable class of each sample; for a multilabel model, the
             indicator matrix of the labels whose probability exceeds 0.5.
         """
-        X = self._validate_for_predict(X)
+        X = validate_for_predict(self, X)
         if self._multilabel:
-            return (self._forward(X) > 0).astype(np.int64)
-        return self.classes_[self._forward(X).argmax(1)]
+            return (network_outputs(self, X) > 0).astype(np.int64)
+        return self.classes_[network_outputs(self, X).argmax(1)]
 
     def _encode_targets(self, y, sample_weight, first_pass, classes):
         if y.ndim == 2 and y.shape[1] == 1:
@@ -211,7 +190,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         return nn.CrossEntropyLoss(reduction="none")
 
     def _validation_score(self):
-        return subset_accuracy_score if self._multilabel else accuracy_score
+        return logit_subset_accuracy if self._multilabel else logit_accuracy
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -241,27 +220,6 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
 
     def _output_activation(self):
         return "identity"
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Fit the model to data matrix X and targets y.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            The target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample in the loss; ``None`` weighs all
-            samples equally. An integer weight acts as repeating the sample.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -299,9 +257,9 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predicted values; one-dimensional when there is a single output.
         """
-        X = self._validate_for_predict(X)
+        X = validate_for_predict(self, X)
         with np.errstate(over="ignore", invalid="ignore"):
-            y = self._forward(X) * self._y_scale + self._y_mean
+            y = network_outputs(self, X) * self._y_scale + self._y_mean
         overflowed = ~np.isfinite(y).all(axis=1)
         if overflowed.any():
             raise ValueError(
@@ -335,4 +293,4 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
         return nn.MSELoss(reduction="none")
 
     def _validation_score(self):
-        return r2_score
+        return weighted_r2

@@ -34,12 +34,10 @@ import math
 from numbers import Real
 
 import numpy as np
-import torch
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import PREDICT_CHUNK_ROWS
+from ._inference import forward_chunks, validate_for_predict
 from ._optional import import_optional
-from ._threads import torch_threads
 from .spiking import SpikingClassifier, SpikingRegressor
 
 __all__ = ["E_AC", "E_MAC", "activity_report", "record"]
@@ -101,18 +99,19 @@ def record(estimator, X):
     """
     _check_spiking(estimator, "record")
     names = _layer_names(estimator.net_.module_)
-    spikes = [[] for _ in names]
-    membranes = [[] for _ in names]
-    for _, layers in _simulate(estimator, X):
-        for index, (layer_spikes, membrane) in enumerate(layers):
-            if layer_spikes is not None:
-                spikes[index].append(_samples_first(layer_spikes))
-            membranes[index].append(_samples_first(membrane))
+
+    def record_chunk(module, x):
+        return [
+            (None if spikes is None else _samples_first(spikes), _samples_first(membrane))
+            for spikes, membrane in module.record(x)
+        ]
+
+    chunks = forward_chunks(estimator, validate_for_predict(estimator, X), record_chunk)
     return [
         {
             "name": name,
-            "spikes": np.concatenate(spikes[index]) if spikes[index] else None,
-            "membrane": np.concatenate(membranes[index]),
+            "spikes": _joined([chunk[index][0] for chunk in chunks]),
+            "membrane": _joined([chunk[index][1] for chunk in chunks]),
         }
         for index, name in enumerate(names)
     ]
@@ -230,14 +229,18 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
     names = ["input", *_layer_names(module)]
     weights = [linear.weight for linear in module.linears] + [module.readout.linear.weight]
     tallies = [_Tally() for _ in weights]
-    n_samples = 0
-    for signal, layers in _simulate(estimator, X):
-        n_samples += signal.shape[-2]
+
+    def tally_chunk(module, x):
+        signal = module.encode(x)
+        layers = module.record(x, signal)
         inputs = [signal, *(spikes for spikes, _ in layers[:-1])]
         for tally, layer_input, weight, (spikes, _) in zip(
             tallies, inputs, weights, layers, strict=True
         ):
             tally.add(layer_input, weight, spikes)
+        return x.shape[0]
+
+    n_samples = sum(forward_chunks(estimator, validate_for_predict(estimator, X), tally_chunk))
 
     n_steps = module.n_steps
     static_input = tallies[0].static
@@ -336,16 +339,9 @@ def _layer_names(module):
     return [f"hidden_{index}" for index in range(1, len(module.neurons) + 1)] + ["output"]
 
 
-def _simulate(estimator, X):
-    """Yield, per chunk of rows, the encoded input and ``module.record`` of it."""
-    X = estimator._validate_for_predict(X)
-    module, device = estimator._inference_module()
-    for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
-        with torch.no_grad(), torch_threads(estimator.n_threads):
-            x = estimator._tensor(X[start : start + PREDICT_CHUNK_ROWS], device)
-            signal = module.encode(x)
-            layers = module.record(x, signal)
-        yield signal, layers
+def _joined(chunks):
+    """One layer's arrays of all chunks as one, or None for a layer that does not spike."""
+    return None if chunks[0] is None else np.concatenate(chunks)
 
 
 def _samples_first(tensor):

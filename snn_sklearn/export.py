@@ -45,14 +45,12 @@ import warnings
 from numbers import Real
 
 import numpy as np
-import torch
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import PREDICT_CHUNK_ROWS
+from ._inference import forward_chunks, validate_for_predict
 from ._optional import import_optional
 from ._state import to_numpy
-from ._threads import torch_threads
 from ._version import __version__
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .readouts import SpikeCountReadout
@@ -259,16 +257,16 @@ def graph_input(estimator, X):
     (2, 10, 15)
     """
     _check_exportable(estimator, "graph_input")
-    X = estimator._validate_for_predict(X)
-    module, device = estimator._inference_module()
-    chunks = []
-    with torch.no_grad(), torch_threads(estimator.n_threads):
-        for start in range(0, X.shape[0], PREDICT_CHUNK_ROWS):
-            signal = module.encode(estimator._tensor(X[start : start + PREDICT_CHUNK_ROWS], device))
-            if signal.dim() == 2:
-                signal = signal.expand(module.n_steps, *signal.shape)
-            chunks.append(signal.transpose(0, 1).cpu().numpy())
-    return np.concatenate(chunks)
+
+    def encode_chunk(module, x):
+        signal = module.encode(x)
+        if signal.dim() == 2:
+            signal = signal.expand(module.n_steps, *signal.shape)
+        return signal.transpose(0, 1).cpu().numpy()
+
+    return np.concatenate(
+        forward_chunks(estimator, validate_for_predict(estimator, X), encode_chunk)
+    )
 
 
 def _import_nir():

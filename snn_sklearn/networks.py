@@ -52,12 +52,6 @@ class SpikingNetwork(nn.Module):
     embedding : PiecewiseLinearEmbedding or None, default=None
         Static numeric embedding applied to the features before the encoder,
         see :mod:`snn_sklearn.embeddings`; ``None`` feeds the features as they are.
-    spike_penalty : float, default=0.0
-        Weight :math:`\lambda` of the firing-rate penalty. When it is > 0, each
-        forward pass in training mode stores :math:`\lambda r_i` per sample in
-        ``sample_penalty``, a ``(batch,)`` tensor that the training loss adds
-        (see :class:`~snn_sklearn.training.WeightedNet`), where :math:`r_i` is
-        :func:`hidden_firing_rate`. At 0 the rate is never computed.
     """
 
     def __init__(
@@ -77,13 +71,10 @@ class SpikingNetwork(nn.Module):
         learn_threshold,
         readout,
         embedding=None,
-        spike_penalty=0.0,
     ):
         super().__init__()
         self.n_steps = n_steps
         self.embedding = embedding
-        self.spike_penalty = float(spike_penalty)
-        self.sample_penalty = None
         self.encoder = make_encoder(encoder)
         spike_function = make_surrogate(surrogate, surrogate_slope)
 
@@ -98,27 +89,36 @@ class SpikingNetwork(nn.Module):
             self.readout = SpikeCountReadout(sizes[-1], n_outputs, lif(n_outputs))
         else:
             self.readout = MembraneReadout(sizes[-1], n_outputs, beta, readout)
-        self.noise_generator = None
 
-    def forward(self, x):
-        """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``."""
-        layers = self._hidden_layers(self.encode(x), keep_potentials=False)
-        if self.training and self.spike_penalty > 0:
+    def forward(self, x, generator=None, return_rate=False):
+        """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (batch, n_features)
+        generator : torch.Generator or None, default=None
+            What a stochastic encoder draws from in training, see :meth:`encode`.
+        return_rate : bool, default=False
+            Also return each sample's :func:`hidden_firing_rate`, ``(batch,)``,
+            for a firing-rate penalty; otherwise it is never computed.
+        """
+        layers = self._hidden_layers(self.encode(x, generator), keep_potentials=False)
+        if return_rate:
             hidden_spikes = [spikes for spikes, _ in layers]
-            self.sample_penalty = self.spike_penalty * hidden_firing_rate(hidden_spikes)
-            return self.readout(hidden_spikes[-1])
+            return self.readout(hidden_spikes[-1]), hidden_firing_rate(hidden_spikes)
         *_, (spikes, _) = layers
         return self.readout(spikes)
 
-    def encode(self, x):
+    def encode(self, x, generator=None):
         """The encoder's output for features ``(batch, n_features)``: the first layer's input.
 
         It is ``(batch, n_features)`` for a static code, ``(n_steps, batch, n_inputs)``
-        otherwise; stochastic encoders draw from ``noise_generator`` in training.
+        otherwise; stochastic encoders draw from ``generator`` in training, and
+        from a hash of the input in eval mode.
         """
         if self.embedding is not None:
             x = self.embedding(x)
-        return self.encoder(x, self.n_steps, self.noise_generator if self.training else None)
+        return self.encoder(x, self.n_steps, generator if self.training else None)
 
     def record(self, x, signal=None):
         """Spikes and membrane potentials of every layer, for one batch.

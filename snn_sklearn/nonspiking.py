@@ -1,6 +1,7 @@
 """The non-spiking twins: :class:`NonSpikingClassifier` and :class:`NonSpikingRegressor`."""
 
 from . import _docs
+from ._configuration import hidden_layer_sizes
 from ._tasks import NetworkClassifier, NetworkRegressor
 from .networks import DenseNetwork
 
@@ -14,8 +15,9 @@ TOL = 1e-4
 class _DenseNetworkMixin:
     """Builds a :class:`~snn_sklearn.networks.DenseNetwork` from the parameters."""
 
-    def _build_module(self, n_features, n_outputs):
-        return DenseNetwork(n_features, self._hidden_sizes, n_outputs, self._embedding())
+    def _build_module(self, params, n_features, n_outputs, embedding):
+        sizes = hidden_layer_sizes(params["hidden_layer_sizes"])
+        return DenseNetwork(n_features, sizes, n_outputs, embedding)
 
 
 class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import joblib
 
-from ._base import IncompatibleVersionError
 from ._optional import import_optional
+from ._pickling import IncompatibleVersionError
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .spiking import SpikingClassifier, SpikingRegressor
 

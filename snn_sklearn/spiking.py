@@ -3,14 +3,17 @@
 from numbers import Integral, Real
 
 import numpy as np
+import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _docs
+from ._configuration import hidden_layer_sizes
+from ._inference import to_tensor
 from ._tasks import NetworkClassifier, NetworkRegressor
 from .encoders import ENCODERS
 from .networks import SpikingNetwork
-from .neurons import MIN_THRESHOLD, RESETS
-from .readouts import READOUTS
+from .neurons import LIF, MIN_THRESHOLD, RESETS
+from .readouts import READOUTS, MembraneReadout
 from .surrogates import SURROGATES
 
 # L2 strengths chosen on the tuning half of benchmarks/realworld.py: 0.1 cost
@@ -52,27 +55,66 @@ class _SpikingNetworkMixin:
 
     def _prepare_initial_network(self, X):
         module = self.net_.module_
-        rows = X[:WAKE_ROWS]
-        module.wake_silent_layers(self._tensor(rows, next(module.parameters()).device))
+        weight = next(module.parameters())
+        module.wake_silent_layers(to_tensor(X[:WAKE_ROWS], weight.device, weight.dtype))
 
-    def _build_module(self, n_features, n_outputs):
+    def _build_module(self, params, n_features, n_outputs, embedding):
         return SpikingNetwork(
             n_features,
-            self._hidden_sizes,
+            hidden_layer_sizes(params["hidden_layer_sizes"]),
             n_outputs,
-            n_steps=int(self.n_steps),
-            encoder=self.encoder,
-            beta=self.beta,
-            threshold=self.threshold,
-            reset=self.reset,
-            surrogate=self.surrogate,
-            surrogate_slope=self.surrogate_slope,
-            learn_beta=self.learn_beta,
-            learn_threshold=self.learn_threshold,
-            readout=self.readout,
-            embedding=self._embedding(),
-            spike_penalty=self.spike_penalty,
+            n_steps=int(params["n_steps"]),
+            encoder=params["encoder"],
+            beta=params["beta"],
+            threshold=params["threshold"],
+            reset=params["reset"],
+            surrogate=params["surrogate"],
+            surrogate_slope=params["surrogate_slope"],
+            learn_beta=params["learn_beta"],
+            learn_threshold=params["learn_threshold"],
+            readout=params["readout"],
+            embedding=embedding,
         )
+
+    def _structure(self, params):
+        # The surrogate and its slope are built into the neurons; learned decays
+        # and thresholds are parameters of the network, which a new initial
+        # value would overwrite.
+        structure = super()._structure(params)
+        for name in _BUILT_IN:
+            structure[name] = params[name]
+        for name in ("beta", "threshold"):
+            if params[f"learn_{name}"]:
+                structure[name] = params[name]
+        return structure
+
+    def _configure_module(self, module, params):
+        # A network runs for as many steps as it is told, and fixed decays and
+        # thresholds are constants of its neurons, so all three apply on a warm start.
+        module.n_steps = int(params["n_steps"])
+        with torch.no_grad():
+            for neurons in module.modules():
+                if isinstance(neurons, LIF):
+                    for name in ("beta", "threshold"):
+                        if not params[f"learn_{name}"]:
+                            getattr(neurons, name).fill_(float(params[name]))
+        if isinstance(module.readout, MembraneReadout):
+            module.readout.beta = float(params["beta"])
+
+    def _forward_params(self, generator):
+        return {"generator": generator}
+
+
+# Parameters that shape a spiking network beyond the base's: a warm start refuses new values.
+_BUILT_IN = (
+    "encoder",
+    "readout",
+    "reset",
+    "surrogate",
+    "surrogate_slope",
+    "learn_beta",
+    "learn_threshold",
+)
 
 
 class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping
+from skorch.dataset import unpack_data
 
 NO_DECAY_PATTERNS = ("*bias", "*beta", "*threshold")
 
@@ -143,33 +144,52 @@ class TensorBatches:
 
 
 class WeightedNet(NeuralNet):
-    """A skorch ``NeuralNet`` whose loss is the sample-weighted mean.
+    r"""A skorch ``NeuralNet`` whose loss is the sample-weighted mean.
 
     Targets arrive as ``(y, sample_weight)`` pairs; the criterion must return
     one loss per sample (``reduction="none"``). The batch loss is
     ``sum(w * loss) / sum(w)``, so an integer weight acts exactly as repeating a
     sample and a zero weight as removing it.
 
-    A module may add a regulariser to the training loss: a ``(batch,)`` tensor
-    it stores as ``sample_penalty`` during a training forward pass is added to
-    the per-sample losses, so it is weighted like them, and then cleared (as
-    :class:`~snn_sklearn.networks.SpikingNetwork` does for its firing-rate
-    penalty). Validation losses leave it out. The batch's largest penalty is
-    recorded in the history as ``penalty``.
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to :class:`skorch.NeuralNet`.
+    spike_penalty : float, default=0.0
+        Weight :math:`\lambda` of a firing-rate penalty. When it is > 0, each
+        training step runs the module as ``module(X, return_rate=True)``, which
+        returns the outputs and a ``(batch,)`` firing rate :math:`r_i` (see
+        :class:`~snn_sklearn.networks.SpikingNetwork`), and adds
+        :math:`\lambda r_i` to the per-sample losses, so it is weighted like
+        them. Validation losses leave it out. The batch's largest penalty is
+        recorded in the history as ``penalty``. At 0 the rate is never asked for.
     """
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        """Sample-weighted mean of the criterion, plus the module's penalty, over the batch."""
+    def __init__(self, *args, spike_penalty=0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spike_penalty = spike_penalty
+
+    def train_step_single(self, batch, **fit_params):
+        """One training forward and backward pass, with the firing-rate penalty if any."""
+        if not self.spike_penalty > 0:
+            return super().train_step_single(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred, rate = self.infer(Xi, return_rate=True, **fit_params)
+        penalty = self.spike_penalty * rate
+        self.history.record_batch("penalty", float(penalty.detach().max()))
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True, sample_penalty=penalty)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def get_loss(self, y_pred, y_true, X=None, training=False, sample_penalty=None):
+        """Sample-weighted mean of the criterion, plus ``sample_penalty`` per sample if given."""
         target, weight = y_true
         losses = self.criterion_(y_pred, target)
         if losses.dim() > 1:
             losses = losses.mean(1)
-        penalty = getattr(self.module_, "sample_penalty", None) if training else None
-        if penalty is not None:
-            # Cleared so that no graph outlives its batch (and the module pickles).
-            self.module_.sample_penalty = None
-            self.history.record_batch("penalty", float(penalty.detach().max()))
-            losses = losses + penalty
+        if sample_penalty is not None:
+            losses = losses + sample_penalty
         return (losses * weight).sum() / weight.sum().clamp_min(1e-12)
 
 
@@ -182,7 +202,8 @@ class ValidationScore(Callback):
     Parameters
     ----------
     score : callable
-        ``score(y_pred, y_true, sample_weight) -> float`` on tensors.
+        ``score(y_true, y_pred, sample_weight) -> float`` on tensors, in the
+        argument order of scikit-learn's metrics.
     """
 
     def __init__(self, score):
@@ -202,7 +223,7 @@ class ValidationScore(Callback):
         if not self.batches_:
             return
         y_pred, y_true, weight = (torch.cat(parts) for parts in zip(*self.batches_, strict=True))
-        net.history.record("valid_score", float(self.score(y_pred, y_true, weight)))
+        net.history.record("valid_score", float(self.score(y_true, y_pred, weight)))
         self.batches_ = []
 
 
@@ -370,20 +391,29 @@ def _is_terminal(stream):
     return bool(isatty and isatty())
 
 
-def accuracy_score(y_pred, y_true, sample_weight):
-    """Sample-weighted accuracy of logits ``y_pred`` against class indices."""
-    correct = (y_pred.argmax(1) == y_true).to(sample_weight.dtype)
+def logit_accuracy(y_true, logits, sample_weight):
+    """Sample-weighted accuracy of ``logits`` against class indices ``y_true``.
+
+    Arguments in the order of :func:`sklearn.metrics.accuracy_score`, as tensors.
+    """
+    correct = (logits.argmax(1) == y_true).to(sample_weight.dtype)
     return (correct * sample_weight).sum() / sample_weight.sum()
 
 
-def subset_accuracy_score(y_pred, y_true, sample_weight):
-    """Sample-weighted share of samples whose every label the logits ``y_pred`` get right."""
-    correct = ((y_pred > 0) == (y_true > 0.5)).all(1).to(sample_weight.dtype)
+def logit_subset_accuracy(y_true, logits, sample_weight):
+    """Sample-weighted share of samples whose every label in ``y_true`` the ``logits`` get right.
+
+    Arguments in the order of :func:`sklearn.metrics.accuracy_score`, as tensors.
+    """
+    correct = ((logits > 0) == (y_true > 0.5)).all(1).to(sample_weight.dtype)
     return (correct * sample_weight).sum() / sample_weight.sum()
 
 
-def r2_score(y_pred, y_true, sample_weight):
-    """Sample-weighted coefficient of determination, averaged over outputs."""
+def weighted_r2(y_true, y_pred, sample_weight):
+    """Sample-weighted coefficient of determination, averaged over outputs.
+
+    Arguments in the order of :func:`sklearn.metrics.r2_score`, as tensors.
+    """
     weight = sample_weight.view(-1, 1) / sample_weight.sum()
     y_true = y_true.view(len(y_true), -1)
     y_pred = y_pred.view(len(y_pred), -1)

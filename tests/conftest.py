@@ -24,16 +24,18 @@ def regression_data():
     return X, y
 
 
-def _tiny(Estimator, **params):
+def _tiny(Estimator, *, n_steps=2, **params):
     """An instance of ``Estimator`` small enough to fit in a few milliseconds.
 
     One hidden layer of 4, 2 epochs, ``random_state=0``, float64 arithmetic (in
-    which the tests' exact comparisons hold) and 2 time steps for the spiking
-    estimators; ``params`` override any of these or set others.
+    which the tests' exact comparisons hold) and ``n_steps`` time steps, for the
+    spiking estimators only, so that a test over all four can set it; ``params``
+    override any of these or set others. A test module that needs larger
+    models overrides the ``tiny`` fixture with its own settings.
     """
     defaults = {"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": 0, "dtype": "float64"}
     if Estimator in (SpikingClassifier, SpikingRegressor):
-        defaults["n_steps"] = 2
+        defaults["n_steps"] = n_steps
     return Estimator(**{**defaults, **params})
 
 

@@ -9,7 +9,7 @@ import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 
-from snn_sklearn import NonSpikingRegressor, SpikingClassifier, SpikingRegressor, activity
+from snn_sklearn import NonSpikingRegressor, SpikingClassifier, SpikingRegressor, _inference
 from snn_sklearn.activity import E_AC, E_MAC, activity_report, record
 
 N_SAMPLES, N_FEATURES, HIDDEN = 6, 3, (4, 2)
@@ -119,7 +119,7 @@ def test_record_keeps_the_fitted_dtype_whatever_the_input(dtype):
 def test_record_and_report_do_not_depend_on_the_chunk_size(monkeypatch):
     est, X = fitted(encoder="rate"), data()[0]
     whole, whole_report = record(est, X), activity_report(est, X)
-    monkeypatch.setattr(activity, "PREDICT_CHUNK_ROWS", 4)
+    monkeypatch.setattr(_inference, "PREDICT_CHUNK_ROWS", 4)
     for a, b in zip(whole, record(est, X), strict=True):
         np.testing.assert_array_equal(a["membrane"], b["membrane"])
     assert whole_report.equals(activity_report(est, X))

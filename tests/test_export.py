@@ -23,6 +23,7 @@ from snn_sklearn import (
     SpikingClassifier,
     SpikingRegressor,
 )
+from snn_sklearn._inference import network_outputs
 from snn_sklearn.export import DEFAULT_DT, NIRExportWarning, graph_input, to_nir, write_nir
 
 nir = pytest.importorskip("nir")
@@ -230,7 +231,7 @@ def test_the_nir_equations_of_the_graph_reproduce_held_out_predictions(task, par
     graph = to_nir(estimator)
     trace = simulate_nir(graph, graph_input(estimator, X_test))
     outputs = reduce_over_time(graph, trace)
-    np.testing.assert_allclose(outputs, estimator._forward(X_test), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(outputs, network_outputs(estimator, X_test), rtol=1e-9, atol=1e-12)
     predicted = decode(graph, trace)
     if task == "classification":
         np.testing.assert_array_equal(predicted, estimator.predict(X_test))
@@ -264,7 +265,7 @@ def test_snntorch_import_reproduces_held_out_spike_count_predictions(params):
             spikes, state = network(inputs[:, t], state)
             counts += spikes
     assert counts.sum() > 0
-    np.testing.assert_array_equal(counts.numpy(), estimator._forward(X_test))
+    np.testing.assert_array_equal(counts.numpy(), network_outputs(estimator, X_test))
     np.testing.assert_array_equal(
         estimator.classes_[counts.numpy().argmax(1)], estimator.predict(X_test)
     )

@@ -1,5 +1,6 @@
 """Saved models load back exactly, safely, across devices, and refuse damaged or foreign files."""
 
+import functools
 import pickle
 import warnings
 
@@ -29,11 +30,12 @@ all_estimators = pytest.mark.parametrize("Estimator", ESTIMATORS, ids=lambda cls
 both_formats = pytest.mark.parametrize("format", ["skops", "pickle"])
 
 
-def tiny(Estimator, **params):
-    defaults = {"hidden_layer_sizes": (8,), "max_iter": 3, "batch_size": 16, "random_state": 0}
-    if Estimator in (SpikingClassifier, SpikingRegressor):
-        defaults["n_steps"] = 3
-    return Estimator(**{**defaults, **params})
+@pytest.fixture(scope="module")
+def tiny(tiny):
+    """Tiny models of one hidden layer of 8, 3 epochs in batches of 16, 3 steps, in float32."""
+    return functools.partial(
+        tiny, hidden_layer_sizes=(8,), max_iter=3, batch_size=16, n_steps=3, dtype="float32"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,24 +83,24 @@ class Doubler(TransformerMixin, BaseEstimator):
 
 @both_formats
 @all_estimators
-def test_round_trip_predicts_exactly_as_before(Estimator, format, data, tmp_path):
+def test_round_trip_predicts_exactly_as_before(Estimator, format, data, tmp_path, tiny):
     model = fit(tiny(Estimator), data)
     assert_same_outputs(round_trip(model, tmp_path, format), model, data[0])
 
 
 @both_formats
-def test_pipeline_round_trip_predicts_exactly_as_before(format, data, tmp_path):
+def test_pipeline_round_trip_predicts_exactly_as_before(format, data, tmp_path, tiny):
     model = fit(make_pipeline(StandardScaler(), tiny(SpikingClassifier)), data)
     assert_same_outputs(round_trip(model, tmp_path, format), model, data[0])
 
 
 @all_estimators
-def test_skops_file_holds_only_trusted_types(Estimator, data, tmp_path):
+def test_skops_file_holds_only_trusted_types(Estimator, data, tmp_path, tiny):
     path = dump(fit(tiny(Estimator), data), tmp_path / "model.skops")
     assert set(skops.io.get_untrusted_types(file=path)) <= set(trusted_types())
 
 
-def test_state_holds_no_torch_or_skorch_object(data):
+def test_state_holds_no_torch_or_skorch_object(data, tiny):
     state = fit(tiny(SpikingClassifier), data).__getstate__()
     leaves = list(_leaves(state))
     assert not [
@@ -123,7 +125,7 @@ def test_trusted_types_are_the_four_estimators_and_numpy_dtype():
 
 
 @both_formats
-def test_loaded_model_exposes_its_net_and_history(format, data, tmp_path):
+def test_loaded_model_exposes_its_net_and_history(format, data, tmp_path, tiny):
     model = fit(tiny(SpikingRegressor), data)
     loaded = round_trip(model, tmp_path, format)
     assert isinstance(loaded.net_, NeuralNet)
@@ -131,21 +133,21 @@ def test_loaded_model_exposes_its_net_and_history(format, data, tmp_path):
     assert loaded.history_[:, "train_loss"] == model.history_[:, "train_loss"]
 
 
-def test_loaded_model_is_fitted_and_clones_to_the_same_parameters(data, tmp_path):
+def test_loaded_model_is_fitted_and_clones_to_the_same_parameters(data, tmp_path, tiny):
     model = fit(tiny(NonSpikingClassifier), data)
     loaded = round_trip(model, tmp_path, "skops")
     check_is_fitted(loaded)
     assert clone(loaded).get_params() == model.get_params()
 
 
-def test_unfitted_model_round_trips_its_parameters(tmp_path):
+def test_unfitted_model_round_trips_its_parameters(tmp_path, tiny):
     model = tiny(SpikingClassifier, encoder="rate")
     loaded = round_trip(model, tmp_path, "skops")
     assert loaded.get_params() == model.get_params()
     assert not hasattr(loaded, "net_")
 
 
-def test_parameters_changed_after_fit_do_not_change_the_loaded_network(data, tmp_path):
+def test_parameters_changed_after_fit_do_not_change_the_loaded_network(data, tmp_path, tiny):
     model = fit(tiny(SpikingClassifier), data).set_params(n_steps=7)
     assert_same_outputs(round_trip(model, tmp_path, "skops"), model, data[0])
 
@@ -155,7 +157,7 @@ def test_parameters_changed_after_fit_do_not_change_the_loaded_network(data, tmp
 
 @both_formats
 @pytest.mark.parametrize("Estimator", [SpikingClassifier, NonSpikingRegressor], ids=str)
-def test_partial_fit_after_loading_continues_exactly(Estimator, format, data, tmp_path):
+def test_partial_fit_after_loading_continues_exactly(Estimator, format, data, tmp_path, tiny):
     X, labels, values = data
     y = labels if Estimator is SpikingClassifier else values
     params = {"encoder": "noisy"} if Estimator is SpikingClassifier else {}
@@ -167,7 +169,7 @@ def test_partial_fit_after_loading_continues_exactly(Estimator, format, data, tm
     assert_same_outputs(loaded, model, X)
 
 
-def test_warm_start_fit_after_loading_continues_exactly(data, tmp_path):
+def test_warm_start_fit_after_loading_continues_exactly(data, tmp_path, tiny):
     X, labels, _ = data
     params = {"warm_start": True, "early_stopping": True, "validation_fraction": 0.25}
     model = fit(tiny(SpikingClassifier, **params), data)
@@ -184,13 +186,13 @@ def test_warm_start_fit_after_loading_continues_exactly(data, tmp_path):
 def saved_on_cuda(model):
     """``model`` as it would be saved after fitting with device="cuda"."""
     state = model.__getstate__()
-    state["device"] = state["device_"] = state["_net_params"]["device"] = "cuda"
+    state["device"] = state["device_"] = state["_fitted_params"]["device"] = "cuda"
     faked = type(model).__new__(type(model))
     faked.__setstate__(state)
     return faked
 
 
-def test_model_saved_on_cuda_predicts_on_a_cpu_only_machine(data, tmp_path, monkeypatch):
+def test_model_saved_on_cuda_predicts_on_a_cpu_only_machine(data, tmp_path, monkeypatch, tiny):
     model = fit(tiny(SpikingClassifier), data)
     path = dump(saved_on_cuda(model), tmp_path / "model.skops")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
@@ -200,7 +202,7 @@ def test_model_saved_on_cuda_predicts_on_a_cpu_only_machine(data, tmp_path, monk
     assert_array_equal(proba, model.predict_proba(data[0]))
 
 
-def test_model_saved_on_cuda_trains_on_after_switching_to_cpu(data, tmp_path, monkeypatch):
+def test_model_saved_on_cuda_trains_on_after_switching_to_cpu(data, tmp_path, monkeypatch, tiny):
     X, labels, _ = data
     model = fit(tiny(SpikingClassifier), data)
     path = dump(saved_on_cuda(model), tmp_path / "model.skops")
@@ -218,13 +220,13 @@ def test_model_saved_on_cuda_trains_on_after_switching_to_cpu(data, tmp_path, mo
 # ----------------------------------------------------------------- refusals
 
 
-def test_pickle_file_is_refused_without_allow_pickle(data, tmp_path):
+def test_pickle_file_is_refused_without_allow_pickle(data, tmp_path, tiny):
     path = dump(fit(tiny(NonSpikingRegressor), data), tmp_path / "model.joblib", format="pickle")
     with pytest.raises(ValueError, match="pickle file.*allow_pickle=True"):
         load(path)
 
 
-def test_untrusted_type_is_refused_with_the_names_to_trust(data, tmp_path):
+def test_untrusted_type_is_refused_with_the_names_to_trust(data, tmp_path, tiny):
     model = fit(make_pipeline(Doubler(), tiny(SpikingClassifier)), data)
     with pytest.warns(UserWarning, match="test_persistence.Doubler"):
         path = dump(model, tmp_path / "model.skops")
@@ -232,7 +234,7 @@ def test_untrusted_type_is_refused_with_the_names_to_trust(data, tmp_path):
         load(path)
 
 
-def test_type_passed_as_trusted_loads(data, tmp_path):
+def test_type_passed_as_trusted_loads(data, tmp_path, tiny):
     model = fit(make_pipeline(Doubler(), tiny(SpikingClassifier)), data)
     with pytest.warns(UserWarning):
         path = dump(model, tmp_path / "model.skops")
@@ -245,13 +247,13 @@ def test_trusted_given_as_one_string_is_refused(tmp_path):
         load(tmp_path / "model.skops", trusted="test_persistence.Doubler")
 
 
-def test_unknown_format_is_refused(tmp_path):
+def test_unknown_format_is_refused(tmp_path, tiny):
     with pytest.raises(ValueError, match="format must be one of"):
         dump(tiny(SpikingClassifier), tmp_path / "model.bin", format="torch")
 
 
 @both_formats
-def test_truncated_file_is_not_a_valid_model_file(format, data, tmp_path):
+def test_truncated_file_is_not_a_valid_model_file(format, data, tmp_path, tiny):
     path = dump(fit(tiny(SpikingClassifier), data), tmp_path / "model", format=format)
     content = path.read_bytes()
     path.write_bytes(content[: len(content) // 2])
@@ -260,7 +262,7 @@ def test_truncated_file_is_not_a_valid_model_file(format, data, tmp_path):
 
 
 @both_formats
-def test_corrupted_file_is_not_a_valid_model_file(format, data, tmp_path):
+def test_corrupted_file_is_not_a_valid_model_file(format, data, tmp_path, tiny):
     path = dump(fit(tiny(SpikingClassifier), data), tmp_path / "model", format=format)
     content = bytearray(path.read_bytes())
     middle = len(content) // 2
@@ -278,7 +280,7 @@ def test_file_of_another_kind_is_not_a_valid_model_file(tmp_path):
 
 
 @both_formats
-def test_file_from_another_version_names_both_versions(format, data, tmp_path, monkeypatch):
+def test_file_from_another_version_names_both_versions(format, data, tmp_path, monkeypatch, tiny):
     model = fit(tiny(NonSpikingClassifier), data)
     with monkeypatch.context() as patch:
         patch.setattr(snn_sklearn._version, "__version__", "0.0.1")
@@ -290,7 +292,7 @@ def test_file_from_another_version_names_both_versions(format, data, tmp_path, m
         load(path, allow_pickle=True)
 
 
-def test_plain_pickle_of_another_version_is_refused(data, monkeypatch):
+def test_plain_pickle_of_another_version_is_refused(data, monkeypatch, tiny):
     model = fit(tiny(NonSpikingClassifier), data)
     with monkeypatch.context() as patch:
         patch.setattr(snn_sklearn._version, "__version__", "0.0.1")

@@ -1,5 +1,6 @@
 """The firing-rate regulariser ``spike_penalty`` of the spiking estimators."""
 
+import functools
 import math
 import pickle
 import warnings
@@ -25,16 +26,10 @@ def _data(n_samples=60):
     return X, y
 
 
-def _estimator(cls, **params):
-    settings = {
-        "hidden_layer_sizes": (16, 16),
-        "n_steps": 8,
-        "max_iter": 30,
-        "random_state": 0,
-        # The exact comparisons below hold in float64.
-        "dtype": "float64",
-    }
-    return cls(**{**settings, **params})
+@pytest.fixture(scope="module")
+def tiny(tiny):
+    """Models of two hidden layers of 16, 8 time steps, 30 epochs: enough spikes to penalise."""
+    return functools.partial(tiny, hidden_layer_sizes=(16, 16), n_steps=8, max_iter=30)
 
 
 def _hidden_rate(estimator, X):
@@ -45,56 +40,52 @@ def _hidden_rate(estimator, X):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
-def test_large_penalty_lowers_the_hidden_firing_rate(cls):
+def test_large_penalty_lowers_the_hidden_firing_rate(cls, tiny):
     X, y = _data()
     # A larger step than the default, so that 30 epochs of one batch show the effect.
-    free = _hidden_rate(_estimator(cls, learning_rate_init=1e-2).fit(X, y), X)
-    penalised = _hidden_rate(
-        _estimator(cls, learning_rate_init=1e-2, spike_penalty=3.0).fit(X, y), X
-    )
+    free = _hidden_rate(tiny(cls, learning_rate_init=1e-2).fit(X, y), X)
+    penalised = _hidden_rate(tiny(cls, learning_rate_init=1e-2, spike_penalty=3.0).fit(X, y), X)
     assert free > 0.05
     assert penalised < 0.5 * free
 
 
 @pytest.mark.parametrize("value", [-0.1, math.nan, math.inf, "0.1", None])
 @pytest.mark.parametrize("cls", ESTIMATORS)
-def test_invalid_spike_penalty_raises_value_error_naming_it(cls, value):
+def test_invalid_spike_penalty_raises_value_error_naming_it(cls, value, tiny):
     X, y = _data(20)
     with pytest.raises(ValueError, match="spike_penalty"):
-        _estimator(cls, spike_penalty=value).fit(X, y)
+        tiny(cls, spike_penalty=value).fit(X, y)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
-def test_zero_penalty_never_computes_the_firing_rate(cls, monkeypatch):
+def test_zero_penalty_never_computes_the_firing_rate(cls, monkeypatch, tiny):
     def fail(hidden_spikes):
         raise AssertionError("the firing rate was computed")
 
     monkeypatch.setattr(networks, "hidden_firing_rate", fail)
     X, y = _data(20)
-    _estimator(cls, max_iter=2).fit(X, y)
+    tiny(cls, max_iter=2).fit(X, y)
     with pytest.raises(AssertionError, match="firing rate was computed"):
-        _estimator(cls, max_iter=2, spike_penalty=0.1).fit(X, y)
+        tiny(cls, max_iter=2, spike_penalty=0.1).fit(X, y)
 
 
-def test_zero_penalty_leaves_no_penalty_for_the_loss():
+def test_zero_penalty_records_no_penalty_in_the_history(tiny):
     X, y = _data(20)
-    module = _estimator(SpikingClassifier, max_iter=1).fit(X, y).net_.module_
-    module.train()
-    module(torch.as_tensor(X))
-    assert module.sample_penalty is None
+    history = tiny(SpikingClassifier, max_iter=1).fit(X, y).history_
+    assert not [batch for batch in history[-1]["batches"] if "penalty" in batch]
 
 
 @pytest.mark.parametrize("training", [True, False])
-def test_training_loss_adds_the_weighted_mean_penalty(training):
+def test_training_loss_adds_the_weighted_mean_penalty(training, tiny):
     X, y = _data(20)
     penalty = 0.7
-    estimator = _estimator(SpikingClassifier, max_iter=3, spike_penalty=penalty).fit(X, y)
+    estimator = tiny(SpikingClassifier, max_iter=3, spike_penalty=penalty).fit(X, y)
     net = estimator.net_
     x = torch.as_tensor(X)
     target = torch.as_tensor(y)
     weight = torch.linspace(0.5, 2.0, len(X), dtype=torch.float64)
-    net.module_.train()
-    loss = net.get_loss(net.module_(x), (target, weight), training=training)
+    batch = (x, (target, weight))
+    loss = (net.train_step_single if training else net.validation_step)(batch)["loss"]
 
     with torch.no_grad():
         logits = net.module_(x)
@@ -123,15 +114,14 @@ def test_penalty_gradient_matches_autograd_through_plain_loop(reset):
         learn_beta=False,
         learn_threshold=False,
         readout="mean",
-        spike_penalty=0.3,
     ).double()
     module.train()
     x = torch.randn(4, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
     sample_weight = torch.tensor([0.5, 1.0, 2.0, 1.5], dtype=torch.float64)
     parameters = [p for linear in module.linears for p in linear.parameters()]
 
-    module(x)
-    fused = torch.autograd.grad((module.sample_penalty * sample_weight).sum(), parameters)
+    _, rate = module(x, return_rate=True)
+    fused = torch.autograd.grad((0.3 * rate * sample_weight).sum(), parameters)
 
     signal = module.encoder(x, module.n_steps)
     spikes = []
@@ -153,35 +143,35 @@ def test_penalty_gradient_matches_autograd_through_plain_loop(reset):
     assert all(gradient.abs().sum() > 0 for gradient in fused)
 
 
-def test_integer_sample_weight_acts_as_repeating_samples_under_the_penalty():
+def test_integer_sample_weight_acts_as_repeating_samples_under_the_penalty(tiny):
     X, y = _data(30)
     weight = np.ones(len(X))
     weight[:5] = 2.0
     X_repeated = np.concatenate([X, X[:5]])
     y_repeated = np.concatenate([y, y[:5]])
     settings = {"max_iter": 5, "spike_penalty": 0.5, "shuffle": False}
-    weighted = _estimator(SpikingClassifier, **settings).fit(X, y, sample_weight=weight)
-    repeated = _estimator(SpikingClassifier, **settings).fit(X_repeated, y_repeated)
+    weighted = tiny(SpikingClassifier, **settings).fit(X, y, sample_weight=weight)
+    repeated = tiny(SpikingClassifier, **settings).fit(X_repeated, y_repeated)
     np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-9)
     np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-7)
 
 
-def test_fitted_penalised_model_pickles_and_predicts_the_same():
+def test_fitted_penalised_model_pickles_and_predicts_the_same(tiny):
     X, y = _data(20)
-    estimator = _estimator(SpikingClassifier, max_iter=2, spike_penalty=0.5).fit(X, y)
+    estimator = tiny(SpikingClassifier, max_iter=2, spike_penalty=0.5).fit(X, y)
     restored = pickle.loads(pickle.dumps(estimator))
     np.testing.assert_array_equal(restored.predict_proba(X), estimator.predict_proba(X))
 
 
-def test_a_penalty_that_silences_the_network_warns():
+def test_a_penalty_that_silences_the_network_warns(tiny):
     X, y = _data()
     with pytest.warns(ConvergenceWarning, match="spike_penalty=30 silenced the network"):
-        _estimator(SpikingClassifier, learning_rate_init=1e-2, spike_penalty=30.0).fit(X, y)
+        tiny(SpikingClassifier, learning_rate_init=1e-2, spike_penalty=30.0).fit(X, y)
 
 
-def test_a_penalty_that_leaves_spikes_does_not_warn_of_silence():
+def test_a_penalty_that_leaves_spikes_does_not_warn_of_silence(tiny):
     X, y = _data()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _estimator(SpikingClassifier, learning_rate_init=1e-2, spike_penalty=0.01).fit(X, y)
+        tiny(SpikingClassifier, learning_rate_init=1e-2, spike_penalty=0.01).fit(X, y)
     assert not [w for w in caught if "silenced" in str(w.message)]

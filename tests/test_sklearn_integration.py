@@ -4,6 +4,7 @@ Networks here are deliberately tiny (one hidden layer of 16, 4 time steps, a few
 epochs) so that the module runs in seconds; tests whose point is accuracy say so.
 """
 
+import functools
 import pickle
 import warnings
 
@@ -73,20 +74,17 @@ all_estimators = pytest.mark.parametrize(
 )
 
 
-def small(Estimator, **params):
-    """A tiny, fast, seeded instance of ``Estimator`` that still learns the test data."""
-    defaults = {
-        "hidden_layer_sizes": (16,),
-        "max_iter": 20,
-        "batch_size": 32,
-        "learning_rate_init": 0.01,
-        "random_state": 0,
-        # The exact comparisons below hold in float64.
-        "dtype": "float64",
-    }
-    if Estimator in SPIKING:
-        defaults["n_steps"] = 4
-    return Estimator(**{**defaults, **params})
+@pytest.fixture(scope="module")
+def tiny(tiny):
+    """Tiny models that still learn the test data: 16 units, 20 epochs at rate 0.01, 4 steps."""
+    return functools.partial(
+        tiny,
+        hidden_layer_sizes=(16,),
+        max_iter=20,
+        batch_size=32,
+        learning_rate_init=0.01,
+        n_steps=4,
+    )
 
 
 def data_for(Estimator, iris, regression):
@@ -148,9 +146,9 @@ def mixed_frame():
 
 
 @both_classifiers
-def test_pipeline_scales_then_classifies_raw_features(Classifier):
+def test_pipeline_scales_then_classifies_raw_features(Classifier, tiny):
     X, y = load_iris(return_X_y=True)
-    model = make_pipeline(StandardScaler(), small(Classifier)).fit(X, y)
+    model = make_pipeline(StandardScaler(), tiny(Classifier)).fit(X, y)
     proba = model.predict_proba(X)
     assert proba.shape == (len(y), 3)
     assert_allclose(proba.sum(axis=1), 1.0)
@@ -158,9 +156,9 @@ def test_pipeline_scales_then_classifies_raw_features(Classifier):
 
 
 @both_regressors
-def test_pipeline_scales_then_regresses_raw_features(Regressor, regression):
+def test_pipeline_scales_then_regresses_raw_features(Regressor, regression, tiny):
     X, y = regression
-    model = make_pipeline(StandardScaler(), small(Regressor)).fit(X * 100 + 7, y)
+    model = make_pipeline(StandardScaler(), tiny(Regressor)).fit(X * 100 + 7, y)
     assert model.score(X * 100 + 7, y) > 0.8
 
 
@@ -174,24 +172,26 @@ def _column_transformer():
 
 
 @both_classifiers
-def test_column_transformer_one_hot_encodes_a_dataframe_for_the_network(Classifier, mixed_frame):
+def test_column_transformer_one_hot_encodes_a_dataframe_for_the_network(
+    Classifier, mixed_frame, tiny
+):
     frame, y = mixed_frame
-    model = make_pipeline(_column_transformer(), small(Classifier)).fit(frame, y)
+    model = make_pipeline(_column_transformer(), tiny(Classifier)).fit(frame, y)
     assert model[-1].n_features_in_ == 3 + 3
     assert model.score(frame, y) > 0.8
 
 
-def test_column_transformer_pandas_output_names_the_network_features(mixed_frame):
+def test_column_transformer_pandas_output_names_the_network_features(mixed_frame, tiny):
     frame, y = mixed_frame
     transformer = _column_transformer().set_output(transform="pandas")
-    model = make_pipeline(transformer, small(SpikingClassifier)).fit(frame, y)
+    model = make_pipeline(transformer, tiny(SpikingClassifier)).fit(frame, y)
     assert_array_equal(model[-1].feature_names_in_, model[0].get_feature_names_out())
 
 
-def test_grid_search_runs_spiking_regressor_in_parallel_and_refits_the_best(regression):
+def test_grid_search_runs_spiking_regressor_in_parallel_and_refits_the_best(regression, tiny):
     X, y = regression
     grid = {"n_steps": [2, 4], "beta": [0.8, 0.95]}
-    search = GridSearchCV(small(SpikingRegressor), grid, cv=3, n_jobs=2).fit(X, y)
+    search = GridSearchCV(tiny(SpikingRegressor), grid, cv=3, n_jobs=2).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     best = search.best_estimator_.get_params()
@@ -199,10 +199,10 @@ def test_grid_search_runs_spiking_regressor_in_parallel_and_refits_the_best(regr
     assert search.score(X, y) > 0.5
 
 
-def test_grid_search_runs_non_spiking_classifier_in_parallel_and_refits_the_best(iris):
+def test_grid_search_runs_non_spiking_classifier_in_parallel_and_refits_the_best(iris, tiny):
     X, y = iris
     grid = {"hidden_layer_sizes": [(8,), (16,)], "alpha": [1e-4, 1e-2]}
-    search = GridSearchCV(small(NonSpikingClassifier), grid, cv=3, n_jobs=2).fit(X, y)
+    search = GridSearchCV(tiny(NonSpikingClassifier), grid, cv=3, n_jobs=2).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_estimator_.hidden_layer_sizes == search.best_params_["hidden_layer_sizes"]
@@ -210,13 +210,13 @@ def test_grid_search_runs_non_spiking_classifier_in_parallel_and_refits_the_best
 
 
 @both_classifiers
-def test_randomized_search_samples_parameters_from_distributions(Classifier, iris):
+def test_randomized_search_samples_parameters_from_distributions(Classifier, iris, tiny):
     X, y = iris
     distributions = {"learning_rate_init": loguniform(1e-3, 1e-1), "alpha": loguniform(1e-6, 1e-2)}
     if Classifier in SPIKING:
         distributions["beta"] = uniform(0.5, 0.49)
     search = RandomizedSearchCV(
-        small(Classifier), distributions, n_iter=3, cv=3, random_state=0
+        tiny(Classifier), distributions, n_iter=3, cv=3, random_state=0
     ).fit(X, y)
     sampled = search.cv_results_["params"]
     assert len(sampled) == 3
@@ -226,7 +226,7 @@ def test_randomized_search_samples_parameters_from_distributions(Classifier, iri
 
 
 @both_classifiers
-def test_halving_grid_search_spends_epochs_as_its_resource(Classifier, iris):
+def test_halving_grid_search_spends_epochs_as_its_resource(Classifier, iris, tiny):
     X, y = iris
     grid = (
         {"n_steps": [2, 4, 8]}
@@ -234,7 +234,7 @@ def test_halving_grid_search_spends_epochs_as_its_resource(Classifier, iris):
         else {"hidden_layer_sizes": [(4,), (8,), (16,)]}
     )
     search = HalvingGridSearchCV(
-        small(Classifier),
+        tiny(Classifier),
         grid,
         resource="max_iter",
         min_resources=5,
@@ -248,11 +248,11 @@ def test_halving_grid_search_spends_epochs_as_its_resource(Classifier, iris):
 
 
 @both_classifiers
-def test_halving_random_search_trains_candidates_on_growing_sample_subsets(Classifier, iris):
+def test_halving_random_search_trains_candidates_on_growing_sample_subsets(Classifier, iris, tiny):
     X, y = iris
     distributions = {"learning_rate_init": loguniform(1e-3, 1e-1), "alpha": loguniform(1e-6, 1e-2)}
     search = HalvingRandomSearchCV(
-        small(Classifier),
+        tiny(Classifier),
         distributions,
         n_candidates=4,
         min_resources=60,
@@ -265,7 +265,7 @@ def test_halving_random_search_trains_candidates_on_growing_sample_subsets(Class
     assert search.best_estimator_.learning_rate_init == search.best_params_["learning_rate_init"]
 
 
-def test_cross_validate_scores_a_multiclass_spiking_classifier_with_many_scorers(iris):
+def test_cross_validate_scores_a_multiclass_spiking_classifier_with_many_scorers(iris, tiny):
     X, y = iris
     scorers = [
         "accuracy",
@@ -277,7 +277,7 @@ def test_cross_validate_scores_a_multiclass_spiking_classifier_with_many_scorers
         "roc_auc_ovo",
         "neg_log_loss",
     ]
-    results = cross_validate(small(SpikingClassifier), X, y, cv=3, scoring=scorers)
+    results = cross_validate(tiny(SpikingClassifier), X, y, cv=3, scoring=scorers)
     for scorer in scorers:
         assert np.isfinite(results[f"test_{scorer}"]).all(), scorer
     assert results["test_roc_auc_ovr"].mean() > 0.9
@@ -285,17 +285,19 @@ def test_cross_validate_scores_a_multiclass_spiking_classifier_with_many_scorers
 
 
 @both_classifiers
-def test_cross_validate_scores_a_binary_classifier_with_probability_scorers(Classifier, binary):
+def test_cross_validate_scores_a_binary_classifier_with_probability_scorers(
+    Classifier, binary, tiny
+):
     X, y = binary
     scorers = ["roc_auc", "average_precision", "neg_brier_score", "neg_log_loss", "f1"]
-    results = cross_validate(small(Classifier), X, y, cv=3, scoring=scorers)
+    results = cross_validate(tiny(Classifier), X, y, cv=3, scoring=scorers)
     for scorer in scorers:
         assert np.isfinite(results[f"test_{scorer}"]).all(), scorer
     assert results["test_roc_auc"].mean() > 0.8
 
 
 @both_regressors
-def test_cross_validate_scores_a_regressor_with_many_scorers(Regressor, regression):
+def test_cross_validate_scores_a_regressor_with_many_scorers(Regressor, regression, tiny):
     X, y = regression
     scorers = [
         "r2",
@@ -305,35 +307,35 @@ def test_cross_validate_scores_a_regressor_with_many_scorers(Regressor, regressi
         "neg_mean_absolute_error",
         "neg_median_absolute_error",
     ]
-    results = cross_validate(small(Regressor), X, y, cv=3, scoring=scorers)
+    results = cross_validate(tiny(Regressor), X, y, cv=3, scoring=scorers)
     for scorer in scorers:
         assert np.isfinite(results[f"test_{scorer}"]).all(), scorer
     assert results["test_r2"].mean() > 0.5
 
 
 @both_classifiers
-def test_cross_val_predict_returns_out_of_fold_probabilities(Classifier, iris):
+def test_cross_val_predict_returns_out_of_fold_probabilities(Classifier, iris, tiny):
     X, y = iris
-    proba = cross_val_predict(small(Classifier), X, y, cv=3, method="predict_proba")
+    proba = cross_val_predict(tiny(Classifier), X, y, cv=3, method="predict_proba")
     assert proba.shape == (len(y), 3)
     assert_allclose(proba.sum(axis=1), 1.0)
     assert accuracy_score(y, proba.argmax(axis=1)) > 0.8
 
 
 @both_classifiers
-def test_calibrated_classifier_cv_calibrates_the_network(Classifier, binary):
+def test_calibrated_classifier_cv_calibrates_the_network(Classifier, binary, tiny):
     X, y = binary
-    calibrated = CalibratedClassifierCV(small(Classifier), method="sigmoid", cv=3).fit(X, y)
+    calibrated = CalibratedClassifierCV(tiny(Classifier), method="sigmoid", cv=3).fit(X, y)
     assert len(calibrated.calibrated_classifiers_) == 3
     proba = calibrated.predict_proba(X)
     assert_allclose(proba.sum(axis=1), 1.0)
     assert calibrated.score(X, y) > 0.8
 
 
-def test_stacking_classifier_stacks_the_class_probabilities_of_both_networks(iris):
+def test_stacking_classifier_stacks_the_class_probabilities_of_both_networks(iris, tiny):
     X, y = iris
     stack = StackingClassifier(
-        [("spiking", small(SpikingClassifier)), ("dense", small(NonSpikingClassifier))],
+        [("spiking", tiny(SpikingClassifier)), ("dense", tiny(NonSpikingClassifier))],
         final_estimator=LogisticRegression(),
         cv=3,
     ).fit(X, y)
@@ -341,10 +343,10 @@ def test_stacking_classifier_stacks_the_class_probabilities_of_both_networks(iri
     assert stack.score(X, y) > 0.85
 
 
-def test_stacking_regressor_stacks_the_predictions_of_both_networks(regression):
+def test_stacking_regressor_stacks_the_predictions_of_both_networks(regression, tiny):
     X, y = regression
     stack = StackingRegressor(
-        [("spiking", small(SpikingRegressor)), ("dense", small(NonSpikingRegressor))],
+        [("spiking", tiny(SpikingRegressor)), ("dense", tiny(NonSpikingRegressor))],
         final_estimator=RidgeCV(),
         cv=3,
     ).fit(X, y)
@@ -352,10 +354,10 @@ def test_stacking_regressor_stacks_the_predictions_of_both_networks(regression):
     assert stack.score(X, y) > 0.8
 
 
-def test_soft_voting_averages_the_probabilities_of_both_networks(iris):
+def test_soft_voting_averages_the_probabilities_of_both_networks(iris, tiny):
     X, y = iris
     voting = VotingClassifier(
-        [("spiking", small(SpikingClassifier)), ("dense", small(NonSpikingClassifier))],
+        [("spiking", tiny(SpikingClassifier)), ("dense", tiny(NonSpikingClassifier))],
         voting="soft",
     ).fit(X, y)
     members = [member.predict_proba(X) for member in voting.estimators_]
@@ -364,10 +366,10 @@ def test_soft_voting_averages_the_probabilities_of_both_networks(iris):
 
 
 @both_classifiers
-def test_bagging_fits_networks_on_bootstrap_samples_and_feature_subsets(Classifier, iris):
+def test_bagging_fits_networks_on_bootstrap_samples_and_feature_subsets(Classifier, iris, tiny):
     X, y = iris
     bagging = BaggingClassifier(
-        small(Classifier), n_estimators=3, max_features=0.75, random_state=0
+        tiny(Classifier), n_estimators=3, max_features=0.75, random_state=0
     ).fit(X, y)
     assert len(bagging.estimators_) == 3
     assert all(member.n_features_in_ == 3 for member in bagging.estimators_)
@@ -376,9 +378,9 @@ def test_bagging_fits_networks_on_bootstrap_samples_and_feature_subsets(Classifi
 
 
 @both_classifiers
-def test_one_vs_rest_fits_one_binary_network_per_class(Classifier, iris):
+def test_one_vs_rest_fits_one_binary_network_per_class(Classifier, iris, tiny):
     X, y = iris
-    ovr = OneVsRestClassifier(small(Classifier)).fit(X, y)
+    ovr = OneVsRestClassifier(tiny(Classifier)).fit(X, y)
     assert len(ovr.estimators_) == 3
     assert all(list(member.classes_) == [0, 1] for member in ovr.estimators_)
     assert ovr.predict_proba(X).shape == (len(y), 3)
@@ -386,38 +388,38 @@ def test_one_vs_rest_fits_one_binary_network_per_class(Classifier, iris):
 
 
 @both_regressors
-def test_multi_output_regressor_fits_one_network_per_target(Regressor, multi_regression):
+def test_multi_output_regressor_fits_one_network_per_target(Regressor, multi_regression, tiny):
     X, y = multi_regression
-    model = MultiOutputRegressor(small(Regressor)).fit(X, y)
+    model = MultiOutputRegressor(tiny(Regressor)).fit(X, y)
     assert len(model.estimators_) == 2
     assert model.predict(X).shape == y.shape
     assert model.score(X, y) > 0.8
 
 
 @both_regressors
-def test_transformed_target_regressor_maps_predictions_back(Regressor, regression):
+def test_transformed_target_regressor_maps_predictions_back(Regressor, regression, tiny):
     X, y = regression
     y_positive = np.exp(y / y.std())
-    model = TransformedTargetRegressor(small(Regressor), func=np.log, inverse_func=np.exp)
+    model = TransformedTargetRegressor(tiny(Regressor), func=np.log, inverse_func=np.exp)
     model.fit(X, y_positive)
     assert_allclose(model.predict(X), np.exp(model.regressor_.predict(X)))
     assert r2_score(np.log(y_positive), np.log(model.predict(X))) > 0.8
 
 
 @both_classifiers
-def test_permutation_importance_ranks_informative_features_first(Classifier, binary):
+def test_permutation_importance_ranks_informative_features_first(Classifier, binary, tiny):
     X, y = binary
-    model = small(Classifier).fit(X, y)
+    model = tiny(Classifier).fit(X, y)
     importances = permutation_importance(model, X, y, n_repeats=5, random_state=0)
     informative, noise = importances.importances_mean[:2], importances.importances_mean[2:]
     assert informative.min() > noise.max()
 
 
 @both_classifiers
-def test_learning_curve_scores_every_training_size(Classifier, iris):
+def test_learning_curve_scores_every_training_size(Classifier, iris, tiny):
     X, y = iris
     sizes, train_scores, test_scores = learning_curve(
-        small(Classifier), X, y, train_sizes=[0.4, 0.7, 1.0], cv=3
+        tiny(Classifier), X, y, train_sizes=[0.4, 0.7, 1.0], cv=3
     )
     assert_array_equal(sizes, [40, 70, 100])
     assert test_scores.shape == (3, 3)
@@ -429,18 +431,18 @@ def test_learning_curve_scores_every_training_size(Classifier, iris):
 
 
 @all_estimators
-def test_pandas_input_keeps_feature_names(Estimator, iris, regression):
+def test_pandas_input_keeps_feature_names(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
     columns = [f"feature_{i}" for i in range(X.shape[1])]
-    model = small(Estimator, max_iter=2).fit(pd.DataFrame(X, columns=columns), pd.Series(y))
+    model = tiny(Estimator, max_iter=2).fit(pd.DataFrame(X, columns=columns), pd.Series(y))
     assert_array_equal(model.feature_names_in_, columns)
 
 
 @all_estimators
-def test_predicting_with_renamed_columns_raises_value_error(Estimator, iris, regression):
+def test_predicting_with_renamed_columns_raises_value_error(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
     columns = [f"feature_{i}" for i in range(X.shape[1])]
-    model = small(Estimator, max_iter=2).fit(pd.DataFrame(X, columns=columns), y)
+    model = tiny(Estimator, max_iter=2).fit(pd.DataFrame(X, columns=columns), y)
     with pytest.raises(ValueError, match="feature names"):
         model.predict(pd.DataFrame(X, columns=columns[::-1]))
 
@@ -456,10 +458,10 @@ def test_predicting_with_renamed_columns_raises_value_error(Estimator, iris, reg
     ],
     ids=["str", "object", "int", "bool"],
 )
-def test_class_labels_round_trip_through_predict(Classifier, labels, binary):
+def test_class_labels_round_trip_through_predict(Classifier, labels, binary, tiny):
     X, y = binary
     y_labels = labels[y]
-    model = small(Classifier).fit(X, y_labels)
+    model = tiny(Classifier).fit(X, y_labels)
     predicted = model.predict(X)
     assert_array_equal(model.classes_, labels)
     assert predicted.dtype == y_labels.dtype
@@ -467,10 +469,10 @@ def test_class_labels_round_trip_through_predict(Classifier, labels, binary):
     assert accuracy_score(y_labels, predicted) > 0.8
 
 
-def test_string_class_labels_round_trip_in_multiclass(iris):
+def test_string_class_labels_round_trip_in_multiclass(iris, tiny):
     X, y = iris
     names = load_iris().target_names
-    model = small(SpikingClassifier).fit(X, names[y])
+    model = tiny(SpikingClassifier).fit(X, names[y])
     assert_array_equal(model.classes_, names)
     assert accuracy_score(names[y], model.predict(X)) > 0.85
 
@@ -487,10 +489,10 @@ def _cast(X, dtype):
 @pytest.mark.parametrize(
     "dtype", [np.int32, np.int64, np.float32, np.float64, bool], ids=lambda d: d.__name__
 )
-def test_numeric_feature_dtypes_are_accepted(Estimator, dtype, iris, regression):
+def test_numeric_feature_dtypes_are_accepted(Estimator, dtype, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
     X_cast = _cast(X, dtype)
-    model = small(Estimator).fit(X_cast, y)
+    model = tiny(Estimator).fit(X_cast, y)
     predicted = outputs(model, X_cast)
     assert len(predicted) == len(y)
     assert np.isfinite(predicted).all()
@@ -508,38 +510,38 @@ def _with_ignored_rows(X, y, n_ignored=30, seed=1):
 
 
 @all_estimators
-def test_samples_with_zero_weight_have_no_effect(Estimator, iris, regression):
+def test_samples_with_zero_weight_have_no_effect(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
     X, y = X[:100], y[:100]
     X_all, y_all, weight = _with_ignored_rows(X, y)
     # batch_size="auto" takes all of fewer than 200 rows as one batch, so both
     # fits see the same batches of positively weighted samples.
-    weighted = small(Estimator, batch_size="auto").fit(X_all, y_all, sample_weight=weight)
-    without = small(Estimator, batch_size="auto").fit(X, y)
+    weighted = tiny(Estimator, batch_size="auto").fit(X_all, y_all, sample_weight=weight)
+    without = tiny(Estimator, batch_size="auto").fit(X, y)
     assert_allclose(outputs(weighted, X), outputs(without, X), rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize(
     ("n_samples", "expected"), [(150, 150), (4000, 200), (10_000, 400), (20_000, 512)]
 )
-def test_auto_batch_size_is_mlps_for_small_tables_and_grows_to_512(n_samples, expected):
+def test_auto_batch_size_is_mlps_for_small_tables_and_grows_to_512(n_samples, expected, tiny):
     X, y = make_classification(n_samples, 4, random_state=0)
-    model = small(SpikingClassifier, batch_size="auto", max_iter=1, early_stopping=False)
+    model = tiny(SpikingClassifier, batch_size="auto", max_iter=1, early_stopping=False)
     model.fit(X, y)
     assert model.net_.batch_size == expected
 
 
 @both_classifiers
-def test_partial_fit_requires_classes_on_the_first_call(Classifier, iris):
+def test_partial_fit_requires_classes_on_the_first_call(Classifier, iris, tiny):
     X, y = iris
     with pytest.raises(ValueError, match="classes"):
-        small(Classifier).partial_fit(X, y)
+        tiny(Classifier).partial_fit(X, y)
 
 
 @both_classifiers
-def test_partial_fit_over_chunks_learns(Classifier, iris):
+def test_partial_fit_over_chunks_learns(Classifier, iris, tiny):
     X, y = iris
-    model = small(Classifier)
+    model = tiny(Classifier)
     chunks = np.array_split(np.arange(len(y)), 3)
     model.partial_fit(X[chunks[0]], y[chunks[0]], classes=np.unique(y))
     first_score = model.score(X, y)
@@ -550,9 +552,9 @@ def test_partial_fit_over_chunks_learns(Classifier, iris):
 
 
 @both_classifiers
-def test_partial_fit_counts_one_iteration_per_call(Classifier, iris):
+def test_partial_fit_counts_one_iteration_per_call(Classifier, iris, tiny):
     X, y = iris
-    model = small(Classifier)
+    model = tiny(Classifier)
     for _ in range(3):
         model.partial_fit(X, y, classes=np.unique(y))
     assert model.n_iter_ == 3
@@ -560,9 +562,9 @@ def test_partial_fit_counts_one_iteration_per_call(Classifier, iris):
 
 
 @both_classifiers
-def test_partial_fit_accepts_a_class_absent_from_the_first_chunk(Classifier, iris):
+def test_partial_fit_accepts_a_class_absent_from_the_first_chunk(Classifier, iris, tiny):
     X, y = iris
-    model = small(Classifier)
+    model = tiny(Classifier)
     without_2, with_2 = y != 2, y == 2
     model.partial_fit(X[without_2], y[without_2], classes=[0, 1, 2])
     model.partial_fit(X[with_2], y[with_2])
@@ -571,9 +573,9 @@ def test_partial_fit_accepts_a_class_absent_from_the_first_chunk(Classifier, iri
 
 
 @both_regressors
-def test_partial_fit_over_chunks_learns_a_regression(Regressor, regression):
+def test_partial_fit_over_chunks_learns_a_regression(Regressor, regression, tiny):
     X, y = regression
-    model = small(Regressor)
+    model = tiny(Regressor)
     chunks = np.array_split(np.arange(len(y)), 3)
     model.partial_fit(X[chunks[0]], y[chunks[0]])
     first_score = model.score(X, y)
@@ -584,9 +586,9 @@ def test_partial_fit_over_chunks_learns_a_regression(Regressor, regression):
 
 
 @all_estimators
-def test_warm_start_continues_training_from_the_previous_fit(Estimator, iris, regression):
+def test_warm_start_continues_training_from_the_previous_fit(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    model = small(Estimator, warm_start=True, max_iter=5).fit(X, y)
+    model = tiny(Estimator, warm_start=True, max_iter=5).fit(X, y)
     first_curve = list(model.loss_curve_)
     model.fit(X, y)
     assert model.n_iter_ == 10
@@ -595,9 +597,9 @@ def test_warm_start_continues_training_from_the_previous_fit(Estimator, iris, re
 
 
 @all_estimators
-def test_refit_without_warm_start_starts_over(Estimator, iris, regression):
+def test_refit_without_warm_start_starts_over(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    model = small(Estimator, max_iter=5).fit(X, y)
+    model = tiny(Estimator, max_iter=5).fit(X, y)
     first_curve = list(model.loss_curve_)
     model.fit(X, y)
     assert model.n_iter_ == 5
@@ -622,41 +624,43 @@ reproducible = pytest.mark.parametrize(
 
 
 @reproducible
-def test_same_random_state_gives_the_same_predictions(Estimator, params, iris, regression):
+def test_same_random_state_gives_the_same_predictions(Estimator, params, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    first = small(Estimator, random_state=3, **params).fit(X, y)
-    second = small(Estimator, random_state=3, **params).fit(X, y)
+    first = tiny(Estimator, random_state=3, **params).fit(X, y)
+    second = tiny(Estimator, random_state=3, **params).fit(X, y)
     assert_allclose(outputs(first, X), outputs(second, X), rtol=1e-6, atol=1e-6)
 
 
 @reproducible
-def test_different_random_state_gives_different_predictions(Estimator, params, iris, regression):
+def test_different_random_state_gives_different_predictions(
+    Estimator, params, iris, regression, tiny
+):
     X, y = data_for(Estimator, iris, regression)
-    first = small(Estimator, random_state=3, **params).fit(X, y)
-    second = small(Estimator, random_state=4, **params).fit(X, y)
+    first = tiny(Estimator, random_state=3, **params).fit(X, y)
+    second = tiny(Estimator, random_state=4, **params).fit(X, y)
     assert np.abs(outputs(first, X) - outputs(second, X)).max() > 1e-4
 
 
 @reproducible
-def test_clone_refits_to_the_same_predictions(Estimator, params, iris, regression):
+def test_clone_refits_to_the_same_predictions(Estimator, params, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    fitted = small(Estimator, **params).fit(X, y)
+    fitted = tiny(Estimator, **params).fit(X, y)
     refitted = clone(fitted).fit(X, y)
     assert_allclose(outputs(refitted, X), outputs(fitted, X), rtol=1e-6, atol=1e-6)
 
 
 @reproducible
-def test_pickle_round_trip_keeps_predictions(Estimator, params, iris, regression):
+def test_pickle_round_trip_keeps_predictions(Estimator, params, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    fitted = small(Estimator, **params).fit(X, y)
+    fitted = tiny(Estimator, **params).fit(X, y)
     loaded = pickle.loads(pickle.dumps(fitted))
     assert_array_equal(outputs(loaded, X), outputs(fitted, X))
 
 
 @reproducible
-def test_joblib_round_trip_keeps_predictions(Estimator, params, iris, regression, tmp_path):
+def test_joblib_round_trip_keeps_predictions(Estimator, params, iris, regression, tmp_path, tiny):
     X, y = data_for(Estimator, iris, regression)
-    fitted = small(Estimator, **params).fit(X, y)
+    fitted = tiny(Estimator, **params).fit(X, y)
     joblib.dump(fitted, tmp_path / "model.joblib")
     loaded = joblib.load(tmp_path / "model.joblib")
     assert_array_equal(outputs(loaded, X), outputs(fitted, X))
@@ -666,9 +670,9 @@ def test_joblib_round_trip_keeps_predictions(Estimator, params, iris, regression
 
 
 @both_classifiers
-def test_fitted_classifier_exposes_mlp_attributes(Classifier, iris):
+def test_fitted_classifier_exposes_mlp_attributes(Classifier, iris, tiny):
     X, y = iris
-    model = small(Classifier, max_iter=7, tol=0.0).fit(X, y)
+    model = tiny(Classifier, max_iter=7, tol=0.0).fit(X, y)
     assert_array_equal(model.classes_, [0, 1, 2])
     assert model.n_features_in_ == 4
     assert model.n_outputs_ == 3
@@ -680,9 +684,9 @@ def test_fitted_classifier_exposes_mlp_attributes(Classifier, iris):
 
 
 @both_regressors
-def test_fitted_regressor_exposes_mlp_attributes(Regressor, regression):
+def test_fitted_regressor_exposes_mlp_attributes(Regressor, regression, tiny):
     X, y = regression
-    model = small(Regressor, max_iter=7, tol=0.0).fit(X, y)
+    model = tiny(Regressor, max_iter=7, tol=0.0).fit(X, y)
     assert model.n_features_in_ == 5
     assert model.n_outputs_ == 1
     assert model.n_iter_ == len(model.loss_curve_) == 7
@@ -690,36 +694,36 @@ def test_fitted_regressor_exposes_mlp_attributes(Regressor, regression):
 
 
 @all_estimators
-def test_history_is_the_skorch_record_of_every_epoch(Estimator, iris, regression):
+def test_history_is_the_skorch_record_of_every_epoch(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    model = small(Estimator, max_iter=4, tol=0.0).fit(X, y)
+    model = tiny(Estimator, max_iter=4, tol=0.0).fit(X, y)
     assert isinstance(model.history_, History)
     assert len(model.history_) == model.n_iter_
     assert_allclose(model.history_[:, "train_loss"], model.loss_curve_)
 
 
 @all_estimators
-def test_early_stopping_records_validation_scores(Estimator, iris, regression):
+def test_early_stopping_records_validation_scores(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    model = small(Estimator, early_stopping=True, validation_fraction=0.2).fit(X, y)
+    model = tiny(Estimator, early_stopping=True, validation_fraction=0.2).fit(X, y)
     assert len(model.validation_scores_) == model.n_iter_
     assert model.best_validation_score_ == max(model.validation_scores_)
     assert model.best_loss_ is None
 
 
 @both_regressors
-def test_multi_output_regression_predicts_one_column_per_target(Regressor, multi_regression):
+def test_multi_output_regression_predicts_one_column_per_target(Regressor, multi_regression, tiny):
     X, y = multi_regression
-    model = small(Regressor).fit(X, y)
+    model = tiny(Regressor).fit(X, y)
     assert model.n_outputs_ == 2
     assert model.predict(X).shape == (len(y), 2)
     assert model.score(X, y) > 0.8
 
 
 @both_regressors
-def test_single_output_regression_predicts_a_vector(Regressor, regression):
+def test_single_output_regression_predicts_a_vector(Regressor, regression, tiny):
     X, y = regression
-    model = small(Regressor, max_iter=2).fit(X, y[:, None])
+    model = tiny(Regressor, max_iter=2).fit(X, y[:, None])
     assert model.predict(X).shape == (len(y),)
 
 
@@ -770,51 +774,51 @@ def _bad_param_cases():
 
 
 @pytest.mark.parametrize("Estimator, name, value", _bad_param_cases())
-def test_bad_parameter_raises_value_error_naming_it(Estimator, name, value, iris, regression):
+def test_bad_parameter_raises_value_error_naming_it(Estimator, name, value, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
     with pytest.raises(ValueError, match=name):
-        small(Estimator, **{"max_iter": 1, name: value}).fit(X, y)
+        tiny(Estimator, **{"max_iter": 1, name: value}).fit(X, y)
 
 
 @pytest.mark.parametrize("Estimator", [SpikingClassifier, SpikingRegressor], ids=_name)
-def test_bad_parameter_raises_value_error_in_partial_fit(Estimator, iris, regression):
+def test_bad_parameter_raises_value_error_in_partial_fit(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
     classes = {"classes": np.unique(y)} if issubclass(Estimator, ClassifierMixin) else {}
     with pytest.raises(ValueError, match="n_steps"):
-        small(Estimator, n_steps=0).partial_fit(X, y, **classes)
+        tiny(Estimator, n_steps=0).partial_fit(X, y, **classes)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA device")
 @all_estimators
-def test_cuda_without_a_gpu_raises_value_error(Estimator, iris, regression):
+def test_cuda_without_a_gpu_raises_value_error(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
     with pytest.raises(ValueError, match="cuda"):
-        small(Estimator, device="cuda").fit(X, y)
+        tiny(Estimator, device="cuda").fit(X, y)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA device")
-def test_auto_device_falls_back_to_the_cpu(iris):
+def test_auto_device_falls_back_to_the_cpu(iris, tiny):
     X, y = iris
-    model = small(SpikingClassifier, device="auto", max_iter=2).fit(X, y)
+    model = tiny(SpikingClassifier, device="auto", max_iter=2).fit(X, y)
     assert model.device_ == "cpu"
 
 
 @both_classifiers
-def test_negative_sample_weight_raises_value_error_naming_it(Classifier, iris):
+def test_negative_sample_weight_raises_value_error_naming_it(Classifier, iris, tiny):
     X, y = iris
     weight = np.ones(len(y))
     weight[0] = -1
     with pytest.raises(ValueError, match="sample_weight"):
-        small(Classifier).fit(X, y, sample_weight=weight)
+        tiny(Classifier).fit(X, y, sample_weight=weight)
 
 
 @both_classifiers
-def test_nan_features_raise_value_error(Classifier, iris):
+def test_nan_features_raise_value_error(Classifier, iris, tiny):
     X, y = iris
     X = X.copy()
     X[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        small(Classifier).fit(X, y)
+        tiny(Classifier).fit(X, y)
 
 
 # ------------------------------------------------------------ encoders, readouts
@@ -827,14 +831,14 @@ def iris_split(iris):
 
 
 @pytest.fixture(scope="module")
-def fitted_by_encoding(iris_split):
+def fitted_by_encoding(iris_split, tiny):
     """Iris classifiers, fitted once per (encoder, readout) and shared by the tests below."""
     X_train, _, y_train, _ = iris_split
     cache = {}
 
     def fit(encoder, readout="mean"):
         if (encoder, readout) not in cache:
-            model = small(
+            model = tiny(
                 SpikingClassifier,
                 hidden_layer_sizes=(32,),
                 n_steps=8,
@@ -860,11 +864,13 @@ def test_every_encoder_and_readout_learns_iris_above_chance(
 
 @pytest.mark.parametrize("readout", ["mean", "max"])
 @pytest.mark.parametrize("encoder", ENCODERS)
-def test_every_encoder_and_readout_regresses_better_than_the_mean(encoder, readout, regression):
+def test_every_encoder_and_readout_regresses_better_than_the_mean(
+    encoder, readout, regression, tiny
+):
     X, y = regression
     # The default alpha suits small noisy tables; a sparse latency code needs less
     # decay. The encoders code the raw features here (no numeric embedding).
-    model = small(
+    model = tiny(
         SpikingRegressor, n_steps=8, encoder=encoder, readout=readout, alpha=1e-4, input_bins=0
     )
     assert model.fit(X, y).score(X, y) > 0.25
@@ -895,22 +901,22 @@ def test_predictions_do_not_depend_on_the_other_rows(encoder, fitted_by_encoding
     assert_allclose(one_by_one, whole[:10])
 
 
-def test_read_only_input_trains_without_a_torch_warning(iris_split):
+def test_read_only_input_trains_without_a_torch_warning(iris_split, tiny):
     X_train, _, y_train, _ = iris_split
     X_read_only = np.array(X_train)
     X_read_only.setflags(write=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = small(SpikingClassifier).fit(X_read_only, y_train)
+        model = tiny(SpikingClassifier).fit(X_read_only, y_train)
     assert model.predict(X_read_only).shape == y_train.shape
 
 
 @pytest.mark.parametrize("magnitude", [1e-200, 1e200])
-def test_regressor_predicts_finite_values_for_targets_near_the_float_range(magnitude):
+def test_regressor_predicts_finite_values_for_targets_near_the_float_range(magnitude, tiny):
     X = np.random.RandomState(0).randn(60, 3)
     y = X[:, 0] * magnitude
-    model = small(NonSpikingRegressor, max_iter=50).fit(X, y)
+    model = tiny(NonSpikingRegressor, max_iter=50).fit(X, y)
     prediction = model.predict(X)
     assert np.isfinite(prediction).all()
     # scikit-learn's r2_score itself overflows at 1e200; score in units of the magnitude.
@@ -918,11 +924,13 @@ def test_regressor_predicts_finite_values_for_targets_near_the_float_range(magni
 
 
 @all_estimators
-def test_fit_and_predict_leave_the_global_random_states_as_they_were(Estimator, iris, regression):
+def test_fit_and_predict_leave_the_global_random_states_as_they_were(
+    Estimator, iris, regression, tiny
+):
     X, y = data_for(Estimator, iris, regression)
     torch_state = torch.get_rng_state()
     numpy_state = np.random.get_state()  # noqa: NPY002
-    model = small(Estimator, max_iter=2)
+    model = tiny(Estimator, max_iter=2)
     model.fit(X, y)
     outputs(model, X)
     assert torch.equal(torch.get_rng_state(), torch_state)
@@ -930,9 +938,9 @@ def test_fit_and_predict_leave_the_global_random_states_as_they_were(Estimator, 
 
 
 @all_estimators
-def test_partial_fit_refuses_early_stopping_as_mlp_does(Estimator, iris, regression):
+def test_partial_fit_refuses_early_stopping_as_mlp_does(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    model = small(Estimator, early_stopping=True)
+    model = tiny(Estimator, early_stopping=True)
     extra = {"classes": np.unique(y)} if issubclass(Estimator, ClassifierMixin) else {}
     with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
         model.partial_fit(X, y, **extra)
@@ -942,9 +950,9 @@ def test_partial_fit_refuses_early_stopping_as_mlp_does(Estimator, iris, regress
 
 
 @all_estimators
-def test_mlps_fitted_attributes_describe_the_network(Estimator, iris, regression):
+def test_mlps_fitted_attributes_describe_the_network(Estimator, iris, regression, tiny):
     X, y = data_for(Estimator, iris, regression)
-    model = small(Estimator, hidden_layer_sizes=(16, 8), input_bins=0, max_iter=3)
+    model = tiny(Estimator, hidden_layer_sizes=(16, 8), input_bins=0, max_iter=3)
     model.fit(X, y)
     assert [c.shape for c in model.coefs_] == [(X.shape[1], 16), (16, 8), (8, model.n_outputs_)]
     assert [b.shape for b in model.intercepts_] == [(16,), (8,), (model.n_outputs_,)]
@@ -955,4 +963,4 @@ def test_mlps_fitted_attributes_describe_the_network(Estimator, iris, regression
     assert model.loss_ == model.loss_curve_[-1]
     classifier = issubclass(Estimator, ClassifierMixin)
     assert model.out_activation_ == ("softmax" if classifier else "identity")
-    assert not hasattr(small(Estimator), "coefs_")
+    assert not hasattr(tiny(Estimator), "coefs_")

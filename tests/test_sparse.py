@@ -5,6 +5,8 @@ and each prediction chunk densifies only its own rows. Fitting on sparse X and
 on its dense copy gives the same model.
 """
 
+import functools
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -14,9 +16,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-import snn_sklearn._base
-import snn_sklearn.activity
-import snn_sklearn.export
+import snn_sklearn._inference
 from snn_sklearn import (
     NonSpikingClassifier,
     NonSpikingRegressor,
@@ -54,16 +54,10 @@ def _data(n_samples=120, n_features=6, seed=0):
     return X, y_class, y_real
 
 
-def _model(Estimator, **params):
-    defaults = {
-        "hidden_layer_sizes": (16,),
-        "max_iter": 5,
-        "random_state": 0,
-        "dtype": "float64",
-    }
-    if Estimator in SPIKING:
-        defaults["n_steps"] = 4
-    return Estimator(**{**defaults, **params})
+@pytest.fixture(scope="module")
+def tiny(tiny):
+    """Tiny models of one hidden layer of 16, 5 epochs, 4 time steps."""
+    return functools.partial(tiny, hidden_layer_sizes=(16,), max_iter=5, n_steps=4)
 
 
 def _target(Estimator, y_class, y_real):
@@ -79,20 +73,20 @@ def _outputs(model, X):
 
 @pytest.mark.parametrize("container", CONTAINERS, ids=_name)
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=_name)
-def test_fitting_on_sparse_x_is_fitting_on_its_dense_copy(Estimator, container):
+def test_fitting_on_sparse_x_is_fitting_on_its_dense_copy(Estimator, container, tiny):
     X, y_class, y_real = _data()
     y = _target(Estimator, y_class, y_real)
-    dense = _model(Estimator).fit(X, y)
-    sparse = _model(Estimator).fit(container(X), y)
+    dense = tiny(Estimator).fit(X, y)
+    sparse = tiny(Estimator).fit(container(X), y)
     assert_allclose(_outputs(sparse, X), _outputs(dense, X), rtol=1e-12, atol=1e-12)
     assert sparse.loss_curve_ == pytest.approx(dense.loss_curve_, rel=1e-12)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=_name)
-def test_every_predict_method_gives_the_same_on_sparse_and_dense_x(Estimator):
+def test_every_predict_method_gives_the_same_on_sparse_and_dense_x(Estimator, tiny):
     X, y_class, y_real = _data()
     y = _target(Estimator, y_class, y_real)
-    model = _model(Estimator).fit(X, y)
+    model = tiny(Estimator).fit(X, y)
     methods = ["predict", "predict_proba", "predict_log_proba"]
     for method in methods if is_classifier(model) else ["predict"]:
         on_dense = getattr(model, method)(X)
@@ -102,22 +96,22 @@ def test_every_predict_method_gives_the_same_on_sparse_and_dense_x(Estimator):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=_name)
-def test_float32_sparse_x_fits_and_predicts_in_float32(Estimator):
+def test_float32_sparse_x_fits_and_predicts_in_float32(Estimator, tiny):
     X, y_class, y_real = _data()
     y = _target(Estimator, y_class, y_real)
     X32 = sp.csr_array(X.astype(np.float32))
-    dense = _model(Estimator, dtype="float32").fit(X.astype(np.float32), y)
-    sparse = _model(Estimator, dtype="float32").fit(X32, y)
+    dense = tiny(Estimator, dtype="float32").fit(X.astype(np.float32), y)
+    sparse = tiny(Estimator, dtype="float32").fit(X32, y)
     assert _outputs(sparse, X32).dtype == np.float32
     assert_array_equal(_outputs(sparse, X32), _outputs(dense, X32.toarray()))
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=_name)
-def test_partial_fit_on_sparse_chunks_is_partial_fit_on_dense_chunks(Estimator):
+def test_partial_fit_on_sparse_chunks_is_partial_fit_on_dense_chunks(Estimator, tiny):
     X, y_class, y_real = _data()
     y = _target(Estimator, y_class, y_real)
     extra = {"classes": np.unique(y_class)} if issubclass(Estimator, ClassifierMixin) else {}
-    dense, sparse = _model(Estimator), _model(Estimator)
+    dense, sparse = tiny(Estimator), tiny(Estimator)
     for rows in np.array_split(np.arange(len(X)), 3):
         dense.partial_fit(X[rows], y[rows], **extra)
         sparse.partial_fit(sp.csr_matrix(X[rows]), y[rows], **extra)
@@ -126,21 +120,21 @@ def test_partial_fit_on_sparse_chunks_is_partial_fit_on_dense_chunks(Estimator):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=_name)
-def test_early_stopping_splits_sparse_x_as_dense_x(Estimator):
+def test_early_stopping_splits_sparse_x_as_dense_x(Estimator, tiny):
     X, y_class, y_real = _data()
     y = _target(Estimator, y_class, y_real)
     params = {"early_stopping": True, "validation_fraction": 0.2}
-    dense = _model(Estimator, **params).fit(X, y)
-    sparse = _model(Estimator, **params).fit(sp.csr_array(X), y)
+    dense = tiny(Estimator, **params).fit(X, y)
+    sparse = tiny(Estimator, **params).fit(sp.csr_array(X), y)
     assert sparse.validation_scores_ == pytest.approx(dense.validation_scores_, rel=1e-12)
     assert_allclose(_outputs(sparse, X), _outputs(dense, X), rtol=1e-12, atol=1e-12)
 
 
-def test_sample_weight_with_sparse_x_is_sample_weight_with_dense_x():
+def test_sample_weight_with_sparse_x_is_sample_weight_with_dense_x(tiny):
     X, y, _ = _data()
     weight = np.random.default_rng(1).integers(0, 3, size=len(X))
-    dense = _model(SpikingClassifier).fit(X, y, sample_weight=weight)
-    sparse = _model(SpikingClassifier).fit(sp.csc_matrix(X), y, sample_weight=weight)
+    dense = tiny(SpikingClassifier).fit(X, y, sample_weight=weight)
+    sparse = tiny(SpikingClassifier).fit(sp.csc_matrix(X), y, sample_weight=weight)
     assert_allclose(sparse.predict_proba(X), dense.predict_proba(X), rtol=1e-12, atol=1e-12)
 
 
@@ -178,14 +172,14 @@ def densified(monkeypatch):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS, ids=_name)
-def test_the_whole_matrix_is_never_densified(Estimator, densified, monkeypatch):
+def test_the_whole_matrix_is_never_densified(Estimator, densified, monkeypatch, tiny):
     X, y_class, y_real = _data(n_samples=300)
     y = _target(Estimator, y_class, y_real)
     X_sparse = sp.csr_matrix(X)
     batch, chunk = 40, 64
-    monkeypatch.setattr(snn_sklearn._base, "PREDICT_CHUNK_ROWS", chunk)
+    monkeypatch.setattr(snn_sklearn._inference, "PREDICT_CHUNK_ROWS", chunk)
 
-    model = _model(Estimator, batch_size=batch, max_iter=2).fit(X_sparse, y)
+    model = tiny(Estimator, batch_size=batch, max_iter=2).fit(X_sparse, y)
     assert densified, "the spy saw no densification"
     assert max(densified) <= batch
     # One toarray per training batch: the batches are densified, nothing else.
@@ -234,11 +228,11 @@ def test_a_one_hot_encoded_table_trains_end_to_end():
 
 
 @pytest.mark.parametrize("Estimator", SPIKING, ids=_name)
-def test_activity_and_graph_input_take_sparse_x(Estimator, densified, monkeypatch):
+def test_activity_and_graph_input_take_sparse_x(Estimator, densified, monkeypatch, tiny):
     pytest.importorskip("pandas")
     X, y_class, y_real = _data()
     y = _target(Estimator, y_class, y_real)
-    model = _model(Estimator).fit(X, y)
+    model = tiny(Estimator).fit(X, y)
     X_sparse = sp.csr_array(X)
 
     for got, want in zip(record(model, X_sparse), record(model, X), strict=True):
@@ -252,8 +246,7 @@ def test_activity_and_graph_input_take_sparse_x(Estimator, densified, monkeypatc
     assert_array_equal(graph_input(model, X_sparse), graph_input(model, X))
 
     chunk = 32
-    monkeypatch.setattr(snn_sklearn.activity, "PREDICT_CHUNK_ROWS", chunk)
-    monkeypatch.setattr(snn_sklearn.export, "PREDICT_CHUNK_ROWS", chunk)
+    monkeypatch.setattr(snn_sklearn._inference, "PREDICT_CHUNK_ROWS", chunk)
     densified.clear()
     record(model, X_sparse)
     graph_input(model, X_sparse)
