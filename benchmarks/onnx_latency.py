@@ -44,7 +44,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from snn_sklearn import SpikingClassifier
-from snn_sklearn._onnx import to_onnx
+from snn_sklearn.export import to_onnx
 
 PREDICT_ROWS = 10_000
 

@@ -104,7 +104,7 @@ NonSpikingRegressor
     >>> import onnxruntime
     >>> from sklearn.datasets import load_iris
     >>> from snn_sklearn import SpikingClassifier
-    >>> from snn_sklearn._onnx import to_onnx
+    >>> from snn_sklearn.export import to_onnx
     >>> X, y = load_iris(return_X_y=True)
     >>> X = X.astype(np.float32)
     >>> clf = SpikingClassifier((16,), max_iter=5, random_state=0).fit(X, y)
@@ -180,7 +180,7 @@ NonSpikingRegressor
     >>> import onnx
     >>> from sklearn.datasets import load_diabetes
     >>> from snn_sklearn import NonSpikingRegressor
-    >>> from snn_sklearn._onnx import write_onnx
+    >>> from snn_sklearn.export import write_onnx
     >>> X, y = load_diabetes(return_X_y=True)
     >>> reg = NonSpikingRegressor((8,), max_iter=5, random_state=0).fit(X, y)
     >>> path = os.path.join(tempfile.mkdtemp(), "diabetes.onnx")
@@ -231,7 +231,7 @@ def register_skl2onnx():
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import StandardScaler
     >>> from snn_sklearn import SpikingClassifier
-    >>> from snn_sklearn._onnx import register_skl2onnx
+    >>> from snn_sklearn.export import register_skl2onnx
     >>> register_skl2onnx()
     >>> X, y = load_iris(return_X_y=True)
     >>> model = make_pipeline(StandardScaler(), SpikingClassifier((16,), max_iter=5))

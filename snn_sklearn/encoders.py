@@ -134,7 +134,11 @@ class PopulationEncoder(nn.Module):
         width = 5.0 / (self.n_fields - 1)
         centres = self.centres.to(x.dtype)
         response = torch.exp(-0.5 * ((x.unsqueeze(-1) - centres) / width) ** 2)
-        return response.flatten(1)
+        # Far from a centre, exp's vectorised and scalar paths disagree: one gives
+        # a subnormal, the other 0, so whether a channel counted as active depended
+        # on where it fell in the batch. Below the smallest normal float it is 0.
+        tiny = torch.finfo(response.dtype).tiny
+        return response.masked_fill(response < tiny, 0.0).flatten(1)
 
 
 _ENCODER_CLASSES = {

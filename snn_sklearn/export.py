@@ -49,6 +49,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ._inference import forward_chunks, validate_for_predict
+from ._onnx import ONNX_OPSET, register_skl2onnx, to_onnx, write_onnx
 from ._optional import import_optional
 from ._state import to_numpy
 from ._version import __version__
@@ -56,7 +57,17 @@ from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .readouts import SpikeCountReadout
 from .spiking import SpikingClassifier, SpikingRegressor
 
-__all__ = ["DEFAULT_DT", "NIRExportWarning", "graph_input", "to_nir", "write_nir"]
+__all__ = [
+    "DEFAULT_DT",
+    "ONNX_OPSET",
+    "NIRExportWarning",
+    "graph_input",
+    "register_skl2onnx",
+    "to_nir",
+    "to_onnx",
+    "write_nir",
+    "write_onnx",
+]
 
 #: Default time step in seconds: snntorch's convention, assumed by its ``import_from_nir``.
 DEFAULT_DT = 1e-4

@@ -23,7 +23,7 @@ from snn_sklearn import (
     SpikingClassifier,
     SpikingRegressor,
 )
-from snn_sklearn._onnx import ONNX_OPSET, register_skl2onnx, to_onnx, write_onnx
+from snn_sklearn.export import ONNX_OPSET, register_skl2onnx, to_onnx, write_onnx
 
 HIDDEN = (12, 8)
 N_STEPS = 8
