@@ -27,8 +27,6 @@ REGRESSOR_ALPHA = 1e-3
 # sooner on digits at the same accuracy (benchmarks/accuracy.py). The regressor
 # keeps MLP's 1e-4: a larger tol cost it R² on house prices and diabetes.
 CLASSIFIER_TOL = 3e-3
-#: Training rows on which a new network's initial firing is checked.
-WAKE_ROWS = 512
 REGRESSOR_TOL = 1e-4
 
 
@@ -56,7 +54,9 @@ class _SpikingNetworkMixin:
     def _prepare_initial_network(self, X):
         module = self.net_.module_
         weight = next(module.parameters())
-        module.wake_silent_layers(to_tensor(X[:WAKE_ROWS], weight.device, weight.dtype))
+        # One training batch's worth of rows, the size the first step sees.
+        rows = X[: self._batch_size(X.shape[0], warn=False)]
+        module.wake_silent_layers(to_tensor(rows, weight.device, weight.dtype))
 
     def _build_module(self, params, n_features, n_outputs, embedding):
         return SpikingNetwork(
