@@ -12,7 +12,6 @@ import sys
 import time
 import warnings
 
-import torch
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
@@ -44,11 +43,12 @@ from ._tabular import (
     split_target,
     table_columns,
 )
+from ._threads import torch_threads
 from .compare import compare_models
 from .datasets import load_house_prices, load_iris
 from .metrics import classification_scorers, regression_scorers
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
-from .plotting import plot_loss_curve, plot_model_comparison, plot_spikes
+from .plotting import plot_loss_curves, plot_model_comparison, plot_spikes
 from .spiking import SpikingClassifier, SpikingRegressor
 
 # The estimators of each --model choice, by task.
@@ -130,19 +130,14 @@ def _regressors():
 
 @contextlib.contextmanager
 def _one_thread():
-    """Run torch and the OpenMP and BLAS pools on one thread, then restore them.
+    """Run torch, OpenMP and BLAS on one thread, then restore them.
 
     On tables this small one thread is faster than two, and it does not collapse
     when another process shares the cores (two shared cores, two threads: 155 s
     for the demo; one thread: 15 s).
     """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1):
-            yield
-    finally:
-        torch.set_num_threads(threads)
+    with torch_threads(1), threadpool_limits(limits=1):
+        yield
 
 
 def _progress(message, end="\n"):
@@ -201,8 +196,9 @@ def _save_plots(rows, out):
     if not _has_matplotlib():
         return
     networks = [row for row in rows if row["kind"] != "baseline"]
-    curves = _loss_curve_grid(
-        [(f"{row['model']} on {row['dataset']}", row["pipeline"]) for row in networks], 2
+    curves = plot_loss_curves(
+        [row["pipeline"] for row in networks],
+        titles=[f"{row['model']} on {row['dataset']}" for row in networks],
     )
     _save(curves, out / "loss_curves.png", "Loss curves")
     try:
@@ -222,21 +218,6 @@ def _has_matplotlib():
         print(f'Plots need matplotlib and pandas: pip install "{PROG}[plot,pandas]"')
         return False
     return True
-
-
-def _loss_curve_grid(titled_models, n_cols):
-    """One loss-curve panel per ``(title, fitted model)``, ``n_cols`` panels a row."""
-    from matplotlib.figure import Figure
-
-    n_rows = -(-len(titled_models) // n_cols)
-    figure = Figure(figsize=(5 * n_cols, 4 * n_rows), layout="constrained")
-    axes = figure.subplots(n_rows, n_cols, squeeze=False).ravel()
-    for ax, (title, model) in zip(axes, titled_models, strict=False):
-        plot_loss_curve(model, ax=ax)
-        ax.set_title(title)
-    for ax in axes[len(titled_models) :]:
-        ax.remove()
-    return figure
 
 
 def _model_comparison(rows):
@@ -455,8 +436,10 @@ def _save_fit_plots(results, models, out, score):
         return []
     from matplotlib.figure import Figure
 
-    curves = _loss_curve_grid(
-        [(f"{_name(model)} ({kind})", model) for kind, model in models.items()], len(models)
+    curves = plot_loss_curves(
+        list(models.values()),
+        titles=[f"{_name(model)} ({kind})" for kind, model in models.items()],
+        n_cols=len(models),
     )
     comparison = Figure(figsize=(6, 4.5), layout="constrained")
     plot_model_comparison(results, scoring=score, ax=comparison.subplots())

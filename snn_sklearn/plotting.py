@@ -26,7 +26,13 @@ from .activity import _check_spiking, record
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .spiking import SpikingClassifier, SpikingRegressor
 
-__all__ = ["plot_loss_curve", "plot_membrane", "plot_model_comparison", "plot_spikes"]
+__all__ = [
+    "plot_loss_curve",
+    "plot_loss_curves",
+    "plot_membrane",
+    "plot_model_comparison",
+    "plot_spikes",
+]
 
 # Columns of compare_models' result that are not suffixed scores.
 _MEAN, _STD = "_mean", "_std"
@@ -108,6 +114,70 @@ def plot_loss_curve(estimator, *, ax=None):
             axis.yaxis.label.set_color(colour)
             axis.tick_params(axis="y", colors=colour)
     return ax
+
+
+def plot_loss_curves(estimators, *, titles=None, n_cols=2):
+    """Plot the loss curves of several estimators side by side, one panel each.
+
+    Parameters
+    ----------
+    estimators : sequence of estimator or Pipeline
+        Fitted estimators, as :func:`plot_loss_curve` takes them.
+    titles : sequence of str, default=None
+        One panel title per estimator; None keeps :func:`plot_loss_curve`'s.
+    n_cols : int, default=2
+        Panels per row.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure, with one axes per estimator, in order, as
+        :func:`plot_loss_curve` draws them (plus their ``right_ax``).
+
+    Raises
+    ------
+    ValueError
+        If there is no estimator, ``n_cols`` < 1, or ``titles`` does not give one
+        title per estimator.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from snn_sklearn import NonSpikingClassifier, SpikingClassifier
+    >>> from snn_sklearn.plotting import plot_loss_curves
+    >>> X, y = load_iris(return_X_y=True)
+    >>> models = [
+    ...     Model((8,), max_iter=3, random_state=0).fit(X, y)
+    ...     for Model in (SpikingClassifier, NonSpikingClassifier)
+    ... ]
+    >>> fig = plot_loss_curves(models, titles=["spiking", "non-spiking"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['spiking', 'non-spiking']
+    """
+    _matplotlib("plot_loss_curves")
+    estimators = list(estimators)
+    if not estimators:
+        raise ValueError("plot_loss_curves needs at least one fitted estimator, got none.")
+    if titles is not None and len(titles) != len(estimators):
+        raise ValueError(
+            f"plot_loss_curves got {len(titles)} titles for {len(estimators)} estimators; "
+            "give one title per estimator, or titles=None."
+        )
+    if not isinstance(n_cols, int) or n_cols < 1:
+        raise ValueError(f"n_cols must be an integer >= 1, got {n_cols!r}.")
+    from matplotlib.figure import Figure
+
+    n_cols = min(n_cols, len(estimators))
+    n_rows = -(-len(estimators) // n_cols)
+    figure = Figure(figsize=(5 * n_cols, 4 * n_rows), layout="constrained")
+    axes = figure.subplots(n_rows, n_cols, squeeze=False).ravel()
+    for index, (ax, estimator) in enumerate(zip(axes, estimators, strict=False)):
+        plot_loss_curve(estimator, ax=ax)
+        if titles is not None:
+            ax.set_title(titles[index])
+    for ax in axes[len(estimators) :]:
+        ax.remove()
+    return figure
 
 
 def _loss_label(estimator):

@@ -25,6 +25,7 @@ from snn_sklearn import (
 from snn_sklearn.activity import record
 from snn_sklearn.plotting import (
     plot_loss_curve,
+    plot_loss_curves,
     plot_membrane,
     plot_model_comparison,
     plot_spikes,
@@ -179,6 +180,37 @@ def test_loss_curve_of_an_unfitted_estimator_raises_not_fitted(estimator):
 def test_loss_curve_of_an_estimator_without_loss_curve_raises_type_error(iris):
     with pytest.raises(TypeError, match="loss_curve_"):
         plot_loss_curve(Ridge().fit(*iris))
+
+
+def test_loss_curves_draw_one_titled_panel_per_estimator_in_rows(iris):
+    models = [fitted(cls, iris) for cls in (SpikingClassifier, NonSpikingClassifier)] * 2
+    titles = ["first", "second", "third", "fourth"]
+    figure = plot_loss_curves(models, titles=titles, n_cols=3)
+    panels = [ax for ax in figure.axes if ax.lines]
+    assert [ax.get_title() for ax in panels] == titles
+    assert [len(ax.lines[0].get_ydata()) for ax in panels] == [m.n_iter_ for m in models]
+    rows = {ax.get_subplotspec().rowspan.start for ax in panels}
+    assert rows == {0, 1}
+    assert not texts_outside(figure)
+
+
+def test_loss_curves_drop_the_empty_panels_of_the_last_row(iris):
+    figure = plot_loss_curves([fitted(NonSpikingClassifier, iris)] * 3, n_cols=2)
+    assert len(figure.axes) == 3
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"estimators": []}, "at least one"),
+        ({"titles": ["only one"]}, "one title per estimator"),
+        ({"n_cols": 0}, "n_cols must be an integer >= 1"),
+    ],
+)
+def test_loss_curves_refuse_what_they_cannot_lay_out(iris, arguments, message):
+    models = [fitted(NonSpikingClassifier, iris)] * 2
+    with pytest.raises(ValueError, match=message):
+        plot_loss_curves(**{"estimators": models, **arguments})
 
 
 # ------------------------------------------------------------------- spikes
