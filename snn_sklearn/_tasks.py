@@ -59,7 +59,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         if _check_partial_fit_first_call(self, classes) and len(self.classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes, got 1 class in "
-                f"classes={self.classes_!r}."
+                f"classes={_labels(self.classes_)}."
             )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
@@ -160,13 +160,13 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         if len(self.classes_) < 2 or (first_pass and classes is None and len(present) < 2):
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes with "
-                f"positive weight, got {len(present)} class: {present!r}."
+                f"positive weight, got {len(present)} class: {_labels(present)}."
             )
         unknown = np.setdiff1d(y, self.classes_)
         if unknown.size:
             raise ValueError(
-                f"y contains labels {unknown!r} that are not among the classes "
-                f"{self.classes_!r} seen in the first fit; refit without warm_start, "
+                f"y contains labels {_labels(unknown)} that are not among the classes "
+                f"{_labels(self.classes_)} seen in the first fit; refit without warm_start, "
                 "or pass every class to the first partial_fit."
             )
         self.n_outputs_ = len(self.classes_)
@@ -294,3 +294,8 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
 
     def _validation_score(self):
         return weighted_r2
+
+
+def _labels(values):
+    """Class labels as a plain list for a message: ``[2.5, 3.0]``, not ``array([2.5, 3.])``."""
+    return repr(np.asarray(values).tolist())

@@ -718,3 +718,16 @@ def test_features_below_float32s_smallest_normal_give_finite_bins(Estimator, tin
     model = tiny(Estimator, dtype="float32").fit(X, y)
     assert np.isfinite(model.net_.module_(torch.as_tensor(X, dtype=torch.float32)).detach()).all()
     assert np.isfinite(outputs(model, X)).all()
+
+
+def test_label_messages_show_plain_values_not_numpy_reprs(tiny):
+    X = np.zeros((6, 2))
+    y = np.array(["2.5", "2.5", "3.5", "3.5", "2.5", "3.5"])
+    model = tiny(SpikingClassifier).fit(X, y)
+    with pytest.raises(ValueError) as unknown:
+        model.partial_fit(X, np.full(6, "4.5"))
+    assert "['4.5']" in str(unknown.value) and "['2.5', '3.5']" in str(unknown.value)
+    with pytest.raises(ValueError) as one_class:
+        tiny(SpikingClassifier).fit(X, np.full(6, 7))
+    assert "class: [7]" in str(one_class.value)
+    assert "array(" not in str(one_class.value) and "np.float64" not in str(one_class.value)

@@ -63,13 +63,13 @@ $$
 
 
 class _PageText(HTMLParser):
-    """The text of a page outside code, and the addresses of its scripts and styles."""
+    """The text of a page outside code, the addresses of its scripts and styles, its images."""
 
     _CODE = {"pre", "code", "script", "style"}
 
     def __init__(self):
         super().__init__()
-        self.text, self.external, self.math_elements = [], [], 0
+        self.text, self.external, self.images, self.math_elements = [], [], [], 0
         self._in_code = 0
 
     def handle_starttag(self, tag, attrs):
@@ -79,6 +79,8 @@ class _PageText(HTMLParser):
             address = attrs.get("href")
         if address and "://" in address:
             self.external.append(address)
+        if tag == "img" and attrs.get("src"):
+            self.images.append(attrs["src"])
         self.math_elements += tag == "math"
         self._in_code += tag in self._CODE
 
@@ -210,7 +212,13 @@ def test_every_page_of_the_built_site_works_offline():
     failures = {}
     for page in BUILT_PAGES:
         parsed = read_page(page)
-        found = parsed.external + raw_latex("".join(parsed.text))
+        broken = [
+            f"broken image {source}"
+            for source in parsed.images
+            if not source.startswith("data:")
+            and not (page.parent / source.split("#")[0].split("?")[0]).is_file()
+        ]
+        found = parsed.external + raw_latex("".join(parsed.text)) + broken
         if found:
             failures[str(page.relative_to(BUILT_SITE))] = found
     assert failures == {}
