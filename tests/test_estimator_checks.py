@@ -1,4 +1,4 @@
-"""scikit-learn's own estimator checks, on each estimator's default parameters."""
+"""scikit-learn's own estimator checks, on small instances and at each estimator's defaults."""
 
 import pytest
 from sklearn.utils.estimator_checks import (
@@ -20,6 +20,15 @@ ESTIMATORS = [
     SpikingRegressor(),
     NonSpikingClassifier(),
     NonSpikingRegressor(),
+]
+# As scikit-learn checks its MLP: small networks trained briefly, which reach
+# other corners (few epochs, one narrow layer, four time steps) than the defaults.
+_SMALL = {"hidden_layer_sizes": (16,), "max_iter": 50}
+SMALL_ESTIMATORS = [
+    SpikingClassifier(n_steps=4, **_SMALL),
+    SpikingRegressor(n_steps=4, **_SMALL),
+    NonSpikingClassifier(**_SMALL),
+    NonSpikingRegressor(**_SMALL),
 ]
 
 # The three checks compare results at float64's precision (rtol 1e-7, atol 1e-7).
@@ -48,6 +57,11 @@ def expected_failed_checks(estimator):
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_passes_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+@parametrize_with_checks(SMALL_ESTIMATORS, expected_failed_checks=expected_failed_checks)
+def test_small_instances_pass_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
 
