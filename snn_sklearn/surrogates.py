@@ -7,8 +7,9 @@ forward pass keeps the exact step.
 
 Each surrogate is a small module-level class (never a closure), so a network that
 holds one pickles and survives ``torch.save`` and ``sklearn.base.clone``. Its
-``derivative_`` works in place on a temporary the caller owns, which saves two
-full-size allocations per layer in the backward pass.
+``chain_(x, grad)`` works in place on a temporary the caller owns: it turns
+``x = u - threshold`` into ``grad`` times the surrogate derivative there, the
+gradient that reaches ``u`` through its spike.
 """
 
 import math
