@@ -4,7 +4,9 @@ The math of the API pages is MathML written at build time (docs/_ext/mathml.py),
 page loads no script from the network and shows no LaTeX source. A small site is built
 here with the real ``docs/conf.py`` from pages that hold the package's formulas, so that
 pytest checks it before ``.ci/run`` builds the whole site. When that whole site has been
-built (``docs/_build/html``, since ``docs/conf.py`` last changed), its pages are checked too.
+built (``docs/_build/html``, since ``docs/conf.py`` last changed), its pages are checked too,
+and, where Debian's ``chromium`` is installed, the index, an API page and a gallery page are
+rendered headless and must not come out blank.
 """
 
 import io
@@ -222,3 +224,42 @@ def test_every_page_of_the_built_site_works_offline():
         if found:
             failures[str(page.relative_to(BUILT_SITE))] = found
     assert failures == {}
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOT_PAGES = [
+    "index.html",
+    "generated/snn_sklearn.SpikingClassifier.html",
+    "auto_examples/plot_binary_classification.html",
+]
+
+
+@pytest.mark.skipif(
+    not BUILT_PAGES or CHROMIUM is None,
+    reason="needs the built site and a chromium binary (Debian's chromium package)",
+)
+@pytest.mark.parametrize("page", SCREENSHOT_PAGES)
+def test_the_built_site_renders_in_headless_chromium(page, tmp_path):
+    import subprocess
+
+    from matplotlib.image import imread
+
+    shot = tmp_path / "page.png"
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--screenshot={shot}",
+            "--window-size=1280,1600",
+            (BUILT_SITE / page).as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pixels = imread(shot)[..., :3]
+    # A page that rendered: mostly white background with dark text, not one flat colour.
+    assert pixels.std() > 0.05
+    assert (pixels.mean(axis=2) < 0.3).mean() > 0.005
