@@ -164,13 +164,11 @@ class SpikingNetwork(nn.Module):
         with torch.no_grad():
             signal = self.encode(x)
             for linear, neurons in zip(self.linears, self.neurons, strict=True):
-                for _ in range(MAX_WAKE_DOUBLINGS):
+                for doublings in range(MAX_WAKE_DOUBLINGS + 1):
                     spikes, _ = neurons(linear(signal), self.n_steps, keep_potentials=False)
-                    if spikes.mean() >= MIN_INITIAL_FIRING_RATE:
+                    if spikes.mean() >= MIN_INITIAL_FIRING_RATE or doublings == MAX_WAKE_DOUBLINGS:
                         break
                     linear.weight.mul_(2.0)
-                else:
-                    spikes, _ = neurons(linear(signal), self.n_steps, keep_potentials=False)
                 signal = spikes
         self.train(training)
 

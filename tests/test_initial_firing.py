@@ -11,7 +11,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from snn_sklearn import SpikingClassifier
-from snn_sklearn.networks import MIN_INITIAL_FIRING_RATE, SpikingNetwork, initialize_weights
+from snn_sklearn.networks import (
+    MAX_WAKE_DOUBLINGS,
+    MIN_INITIAL_FIRING_RATE,
+    SpikingNetwork,
+    initialize_weights,
+)
 
 
 def _network(encoder, seed=0):
@@ -63,6 +68,16 @@ def test_layers_that_already_fire_are_left_exactly_as_they_were(features):
     network.wake_silent_layers(features)
     for name, value in network.state_dict().items():
         assert torch.equal(value, before[name]), name
+
+
+def test_a_layer_that_cannot_wake_is_doubled_a_bounded_number_of_times():
+    # Zero features and negative biases: no weight scale makes the first layer fire.
+    network = _network("direct")
+    with torch.no_grad():
+        network.linears[0].bias.fill_(-1.0)
+    before = network.linears[0].weight.clone()
+    network.wake_silent_layers(torch.zeros(16, 30))
+    assert torch.equal(network.linears[0].weight, before * 2.0**MAX_WAKE_DOUBLINGS)
 
 
 def test_waking_keeps_the_training_mode_and_draws_no_random_numbers(features):
