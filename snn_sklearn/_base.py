@@ -342,6 +342,8 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
                 ("stall", StopWhenStalled(threshold_mode="abs", lr_factor=ADAPTIVE_LR_FACTOR)),
                 ("non_finite", StopOnNonFiniteLoss()),
             ],
+            # TrainingProgress reports; skorch's table would be built each epoch, unseen.
+            callbacks__print_log=None,
             device=device,
             verbose=0,
         ).initialize()

@@ -42,7 +42,7 @@ from ._tasks import NetworkClassifier, NetworkRegressor
 from ._version import __version__
 from .embeddings import PiecewiseLinearEmbedding
 from .networks import DenseNetwork, SpikingNetwork
-from .readouts import SpikeCountReadout, decay_matrix
+from .readouts import SpikeCountReadout, mean_coefficients
 
 __all__ = ["ONNX_OPSET", "register_skl2onnx", "to_onnx", "write_onnx"]
 
@@ -447,7 +447,7 @@ def _readout(g, readout, spikes, n_steps):
         return g.op("Max", *membrane)
     # The closed form the readout computes: W (sum_k c_k s_k) + (sum_k c_k) b.
     with torch.no_grad():
-        coefficients = decay_matrix(readout.beta, n_steps, like).mean(0)
+        coefficients = mean_coefficients(readout.beta, n_steps, like.dtype, like.device)
         bias = coefficients.sum() * readout.linear.bias
     pooled = g.op(
         "Sum",

@@ -9,6 +9,8 @@ and reduce its potential over the time steps; the spike-count readout makes
 the output neurons spike and counts their spikes.
 """
 
+from functools import lru_cache
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -41,6 +43,35 @@ def decay_matrix(beta, n_steps, like):
     return torch.where(lags >= 0, powers, torch.zeros_like(powers))
 
 
+@lru_cache(maxsize=32)
+def mean_coefficients(beta, n_steps, dtype, device):
+    r"""Weights :math:`c_k = \frac1T \sum_{t \ge k} \beta^{t-k}` of the mean potential.
+
+    Computed once per setting: every training batch would otherwise rebuild
+    the decay matrix.
+
+    Parameters
+    ----------
+    beta : float
+        Decay per step.
+    n_steps : int
+        Number of time steps :math:`T`.
+    dtype : torch.dtype
+        Dtype of the coefficients.
+    device : torch.device
+        Device of the coefficients.
+
+    Returns
+    -------
+    coefficients : torch.Tensor of shape (n_steps,)
+    """
+    # A normal tensor even when first asked for under inference mode, so
+    # that training can save it for its backward pass.
+    with torch.inference_mode(False):
+        like = torch.empty(0, dtype=dtype, device=device)
+        return decay_matrix(beta, n_steps, like).mean(0)
+
+
 class MembraneReadout(nn.Module):
     """Leaky-integrator readout reduced over time by its mean or its maximum.
 
@@ -69,7 +100,9 @@ class MembraneReadout(nn.Module):
         """Map spikes ``(n_steps, batch, in)`` to outputs ``(batch, out)``."""
         if self.reduction == "max":
             return self.membrane(spikes).amax(0)
-        coefficients = decay_matrix(self.beta, spikes.shape[0], spikes).mean(0)
+        coefficients = mean_coefficients(
+            self.beta, spikes.shape[0], spikes.dtype, spikes.device
+        )
         pooled = torch.tensordot(coefficients, spikes, dims=1)
         return F.linear(pooled, self.linear.weight) + coefficients.sum() * self.linear.bias
 

@@ -169,6 +169,18 @@ class WeightedNet(NeuralNet):
         super().__init__(*args, **kwargs)
         self.spike_penalty = spike_penalty
 
+    def _set_training(self, training=True):
+        """Put the module and criterion in training or evaluation mode.
+
+        skorch calls this before every batch. ``Module.train`` walks every
+        submodule, so a module already in the wanted mode is left alone: the
+        estimators only ever switch whole modules.
+        """
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_")
+            if isinstance(module, torch.nn.Module) and module.training != training:
+                module.train(training)
+
     def train_step_single(self, batch, **fit_params):
         """One training forward and backward pass, with the firing-rate penalty if any."""
         if not self.spike_penalty > 0:
