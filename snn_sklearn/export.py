@@ -39,6 +39,7 @@ with a :class:`NIRExportWarning`: the graph is exact for the input
 :func:`graph_input` draws, but another noise source gives other predictions.
 """
 
+import copy
 import json
 import math
 import warnings
@@ -54,6 +55,7 @@ from ._optional import import_optional
 from ._state import to_numpy
 from ._version import __version__
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
+from .quantization import check_weight_bits, quantize_network
 from .readouts import SpikeCountReadout
 from .spiking import SpikingClassifier, SpikingRegressor
 
@@ -79,7 +81,7 @@ class NIRExportWarning(UserWarning):
     """The exported graph is exact only for the input :func:`graph_input` produces."""
 
 
-def to_nir(estimator, *, dt=DEFAULT_DT):
+def to_nir(estimator, *, dt=DEFAULT_DT, weight_bits=None):
     """Export a fitted spiking estimator as a NIR graph.
 
     Parameters
@@ -91,6 +93,18 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
         ``tau = dt / (1 - beta)``. The default is snntorch's convention; use
         the one the reading library assumes (e.g. ``dt=1`` for a library that
         counts in steps).
+    weight_bits : {None, 4, 8, 16}, default=None
+        Quantize the weights to this many bits, as
+        :func:`snn_sklearn.quantization.quantize` does: per layer one symmetric
+        scale ``s``, the weights integer multiples ``q * s`` with
+        ``|q| <= 2**(weight_bits - 1) - 1``, the biases and the thresholds of the
+        neurons the layer drives integer multiples of ``s`` too. The ``Affine``
+        nodes hold the products ``q * s`` as floats, so the graph stays an
+        ordinary NIR graph that every reader loads and that computes what
+        ``quantize(estimator, weight_bits)`` predicts; each ``Affine`` node's
+        ``metadata["weight_scale"]`` holds ``s``, so an integer toolchain
+        recovers ``q = weight / s``, and ``graph.metadata["weight_bits"]`` the
+        width. ``None`` exports the fitted float weights.
 
     Returns
     -------
@@ -110,8 +124,8 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
     ValueError
         If the graph could not compute what the estimator computes:
         ``reset="subtract"``, or a layer that mixes neurons with ``beta=1`` and
-        ``beta<1`` (possible with ``learn_beta=True``); or if ``dt`` is not a
-        positive finite number.
+        ``beta<1`` (possible with ``learn_beta=True``); if ``dt`` is not a
+        positive finite number; or if ``weight_bits`` is not None, 4, 8 or 16.
     sklearn.exceptions.NotFittedError
         If the estimator is not fitted.
 
@@ -142,6 +156,11 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
     _check_exportable(estimator, "to_nir")
     if not isinstance(dt, Real) or isinstance(dt, bool) or not (math.isfinite(dt) and dt > 0):
         raise ValueError(f"dt must be a positive finite number of seconds, got {dt!r}.")
+    check_weight_bits(weight_bits, allow_none=True)
+    scales = None
+    if weight_bits is not None:
+        estimator = copy.deepcopy(estimator)
+        scales = quantize_network(estimator.net_.module_, weight_bits)
     module = estimator.net_.module_
     # The fitted network, not the parameters, which set_params may have changed since fit.
     settings = _fitted_settings(module)
@@ -174,15 +193,21 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
     else:
         nodes["li_out"] = _integrator_node(nir, readout.beta, readout.linear.out_features, dt)
     nodes["output"] = nir.Output(output_type={"output": np.array([readout.linear.out_features])})
+    metadata = _metadata(estimator, settings, dt)
+    if scales is not None:
+        metadata["weight_bits"] = int(weight_bits)
+        affines = [name for name in nodes if name.startswith("affine_")]
+        for name, scale in zip(affines, scales, strict=True):
+            nodes[name].metadata["weight_scale"] = float(scale)
     names = list(nodes)
     return nir.NIRGraph(
         nodes=nodes,
         edges=list(zip(names[:-1], names[1:], strict=True)),
-        metadata=_metadata(estimator, settings, dt),
+        metadata=metadata,
     )
 
 
-def write_nir(estimator, path, *, dt=DEFAULT_DT):
+def write_nir(estimator, path, *, dt=DEFAULT_DT, weight_bits=None):
     """Export a fitted spiking estimator to a NIR file (HDF5).
 
     Parameters
@@ -193,6 +218,8 @@ def write_nir(estimator, path, *, dt=DEFAULT_DT):
         File to write; ``nir.read(path)`` loads the graph back.
     dt : float, default=1e-4
         Time step in seconds, see :func:`to_nir`.
+    weight_bits : {None, 4, 8, 16}, default=None
+        Quantize the weights to this many bits, see :func:`to_nir`.
 
     Raises
     ------
@@ -218,7 +245,7 @@ def write_nir(estimator, path, *, dt=DEFAULT_DT):
     'mean'
     """
     nir = _import_nir()
-    nir.write(path, to_nir(estimator, dt=dt))
+    nir.write(path, to_nir(estimator, dt=dt, weight_bits=weight_bits))
 
 
 def graph_input(estimator, X):
