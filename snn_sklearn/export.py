@@ -58,11 +58,14 @@ from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
 from .quantization import check_weight_bits, quantize_network
 from .readouts import SpikeCountReadout
 from .spiking import SpikingClassifier, SpikingRegressor
+from .targets import TARGETS, TargetReport, graph_checks
 
 __all__ = [
     "DEFAULT_DT",
     "ONNX_OPSET",
     "NIRExportWarning",
+    "TargetReport",
+    "check_target",
     "graph_input",
     "register_skl2onnx",
     "to_nir",
@@ -246,6 +249,77 @@ def write_nir(estimator, path, *, dt=DEFAULT_DT, weight_bits=None):
     """
     nir = _import_nir()
     nir.write(path, to_nir(estimator, dt=dt, weight_bits=weight_bits))
+
+
+def check_target(estimator_or_graph, target):
+    """Check whether a model fits a neuromorphic chip, limit by limit, before its toolchain runs.
+
+    An estimator is checked as ``to_nir(estimator, weight_bits=8)`` exports it,
+    since the three targets store 8-bit weights; a graph as it is. Each limit
+    is taken from the target's own toolchain (see :mod:`snn_sklearn.targets`
+    for the files):
+
+    - ``"xylo"`` (SynSense Xylo Audio 2, rockpool 3.1.0's
+      ``devices/xylo/syns61201/xylo_mapper.py``, ``xylo_sim.py`` and
+      ``nn/modules/torch/lif_bitshift_torch.py``): at most 16 input channels,
+      1000 hidden neurons and 8 output neurons, at least 2 neuron layers, int8
+      weights and biases, int16 thresholds, bit-shift decays
+      ``beta = 1 - 2**-dash``, integer event input.
+    - ``"speck"`` (SynSense Speck, sinabs 3.1.3's ``backend/dynapcnn``): at
+      most 9 layers, each on its own core within the core's kernel, neuron and
+      bias memory, 8-bit weights and biases, 16-bit thresholds,
+      integrate-and-fire neurons without leak, spike input.
+    - ``"spinnaker2"`` (py-spinnaker2's ``spinnaker2/s2_nir.py`` and NIR's
+      ``docs/source/examples/spinnaker2/supported_primitives.md``): node types
+      ``Affine``, ``LIF``, ``IF`` (no ``LI``, so ``readout="spike_count"``),
+      weights in [-127, 127], spike input. No neurons-per-core limit was found
+      in either source, so none is checked.
+
+    Parameters
+    ----------
+    estimator_or_graph : SpikingClassifier, SpikingRegressor or nir.NIRGraph
+        A fitted spiking estimator with ``reset="zero"``, or a graph written by
+        :func:`to_nir`.
+    target : {"xylo", "speck", "spinnaker2"}
+        The chip.
+
+    Returns
+    -------
+    report : TargetReport
+        ``report.fits`` is True if every limit is met; ``report.checks`` holds
+        each limit, the model's value and whether it fits, ``report.failures``
+        the ones exceeded; ``str(report)`` says it in words, with the sources.
+
+    Raises
+    ------
+    ValueError
+        If ``target`` is not one of the known targets; or as :func:`to_nir`
+        raises for an estimator it cannot export.
+    ImportError, TypeError, sklearn.exceptions.NotFittedError
+        As :func:`to_nir`.
+
+    See Also
+    --------
+    to_nir : The graph that is checked.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from snn_sklearn import SpikingClassifier
+    >>> from snn_sklearn.export import check_target
+    >>> X = np.random.default_rng(0).normal(size=(40, 3))
+    >>> clf = SpikingClassifier((8,), input_bins=0, reset="zero", max_iter=5, random_state=0)
+    >>> report = check_target(clf.fit(X, X[:, 0] > 0), "xylo")
+    >>> [check.limit for check in report.failures]
+    ['membrane decays', 'input']
+    """
+    nir = _import_nir()
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {', '.join(map(repr, TARGETS))}, got {target!r}.")
+    graph = estimator_or_graph
+    if not isinstance(graph, nir.NIRGraph):
+        graph = to_nir(estimator_or_graph, weight_bits=TARGETS[target])
+    return graph_checks(nir, graph, target)
 
 
 def graph_input(estimator, X):
