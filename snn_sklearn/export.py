@@ -39,6 +39,7 @@ with a :class:`NIRExportWarning`: the graph is exact for the input
 :func:`graph_input` draws, but another noise source gives other predictions.
 """
 
+import copy
 import json
 import math
 import warnings
@@ -54,13 +55,17 @@ from ._optional import import_optional
 from ._state import to_numpy
 from ._version import __version__
 from .nonspiking import NonSpikingClassifier, NonSpikingRegressor
+from .quantization import check_weight_bits, quantize_network
 from .readouts import SpikeCountReadout
 from .spiking import SpikingClassifier, SpikingRegressor
+from .targets import TARGETS, TargetReport, graph_checks
 
 __all__ = [
     "DEFAULT_DT",
     "ONNX_OPSET",
     "NIRExportWarning",
+    "TargetReport",
+    "check_target",
     "graph_input",
     "register_skl2onnx",
     "to_nir",
@@ -79,7 +84,7 @@ class NIRExportWarning(UserWarning):
     """The exported graph is exact only for the input :func:`graph_input` produces."""
 
 
-def to_nir(estimator, *, dt=DEFAULT_DT):
+def to_nir(estimator, *, dt=DEFAULT_DT, weight_bits=None):
     """Export a fitted spiking estimator as a NIR graph.
 
     Parameters
@@ -91,6 +96,18 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
         ``tau = dt / (1 - beta)``. The default is snntorch's convention; use
         the one the reading library assumes (e.g. ``dt=1`` for a library that
         counts in steps).
+    weight_bits : {None, 4, 8, 16}, default=None
+        Quantize the weights to this many bits, as
+        :func:`snn_sklearn.quantization.quantize` does: per layer one symmetric
+        scale ``s``, the weights integer multiples ``q * s`` with
+        ``|q| <= 2**(weight_bits - 1) - 1``, the biases and the thresholds of the
+        neurons the layer drives integer multiples of ``s`` too. The ``Affine``
+        nodes hold the products ``q * s`` as floats, so the graph stays an
+        ordinary NIR graph that every reader loads and that computes what
+        ``quantize(estimator, weight_bits)`` predicts; each ``Affine`` node's
+        ``metadata["weight_scale"]`` holds ``s``, so an integer toolchain
+        recovers ``q = weight / s``, and ``graph.metadata["weight_bits"]`` the
+        width. ``None`` exports the fitted float weights.
 
     Returns
     -------
@@ -110,8 +127,8 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
     ValueError
         If the graph could not compute what the estimator computes:
         ``reset="subtract"``, or a layer that mixes neurons with ``beta=1`` and
-        ``beta<1`` (possible with ``learn_beta=True``); or if ``dt`` is not a
-        positive finite number.
+        ``beta<1`` (possible with ``learn_beta=True``); if ``dt`` is not a
+        positive finite number; or if ``weight_bits`` is not None, 4, 8 or 16.
     sklearn.exceptions.NotFittedError
         If the estimator is not fitted.
 
@@ -142,6 +159,11 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
     _check_exportable(estimator, "to_nir")
     if not isinstance(dt, Real) or isinstance(dt, bool) or not (math.isfinite(dt) and dt > 0):
         raise ValueError(f"dt must be a positive finite number of seconds, got {dt!r}.")
+    check_weight_bits(weight_bits, allow_none=True)
+    scales = None
+    if weight_bits is not None:
+        estimator = copy.deepcopy(estimator)
+        scales = quantize_network(estimator.net_.module_, weight_bits)
     module = estimator.net_.module_
     # The fitted network, not the parameters, which set_params may have changed since fit.
     settings = _fitted_settings(module)
@@ -174,15 +196,21 @@ def to_nir(estimator, *, dt=DEFAULT_DT):
     else:
         nodes["li_out"] = _integrator_node(nir, readout.beta, readout.linear.out_features, dt)
     nodes["output"] = nir.Output(output_type={"output": np.array([readout.linear.out_features])})
+    metadata = _metadata(estimator, settings, dt)
+    if scales is not None:
+        metadata["weight_bits"] = int(weight_bits)
+        affines = [name for name in nodes if name.startswith("affine_")]
+        for name, scale in zip(affines, scales, strict=True):
+            nodes[name].metadata["weight_scale"] = float(scale)
     names = list(nodes)
     return nir.NIRGraph(
         nodes=nodes,
         edges=list(zip(names[:-1], names[1:], strict=True)),
-        metadata=_metadata(estimator, settings, dt),
+        metadata=metadata,
     )
 
 
-def write_nir(estimator, path, *, dt=DEFAULT_DT):
+def write_nir(estimator, path, *, dt=DEFAULT_DT, weight_bits=None):
     """Export a fitted spiking estimator to a NIR file (HDF5).
 
     Parameters
@@ -193,6 +221,8 @@ def write_nir(estimator, path, *, dt=DEFAULT_DT):
         File to write; ``nir.read(path)`` loads the graph back.
     dt : float, default=1e-4
         Time step in seconds, see :func:`to_nir`.
+    weight_bits : {None, 4, 8, 16}, default=None
+        Quantize the weights to this many bits, see :func:`to_nir`.
 
     Raises
     ------
@@ -218,7 +248,78 @@ def write_nir(estimator, path, *, dt=DEFAULT_DT):
     'mean'
     """
     nir = _import_nir()
-    nir.write(path, to_nir(estimator, dt=dt))
+    nir.write(path, to_nir(estimator, dt=dt, weight_bits=weight_bits))
+
+
+def check_target(estimator_or_graph, target):
+    """Check whether a model fits a neuromorphic chip, limit by limit, before its toolchain runs.
+
+    An estimator is checked as ``to_nir(estimator, weight_bits=8)`` exports it,
+    since the three targets store 8-bit weights; a graph as it is. Each limit
+    is taken from the target's own toolchain (see :mod:`snn_sklearn.targets`
+    for the files):
+
+    - ``"xylo"`` (SynSense Xylo Audio 2, rockpool 3.1.0's
+      ``devices/xylo/syns61201/xylo_mapper.py``, ``xylo_sim.py`` and
+      ``nn/modules/torch/lif_bitshift_torch.py``): at most 16 input channels,
+      1000 hidden neurons and 8 output neurons, at least 2 neuron layers, int8
+      weights and biases, int16 thresholds, bit-shift decays
+      ``beta = 1 - 2**-dash``, integer event input.
+    - ``"speck"`` (SynSense Speck, sinabs 3.1.3's ``backend/dynapcnn``): at
+      most 9 layers, each on its own core within the core's kernel, neuron and
+      bias memory, 8-bit weights and biases, 16-bit thresholds,
+      integrate-and-fire neurons without leak, spike input.
+    - ``"spinnaker2"`` (py-spinnaker2's ``spinnaker2/s2_nir.py`` and NIR's
+      ``docs/source/examples/spinnaker2/supported_primitives.md``): node types
+      ``Affine``, ``LIF``, ``IF`` (no ``LI``, so ``readout="spike_count"``),
+      weights in [-127, 127], spike input. No neurons-per-core limit was found
+      in either source, so none is checked.
+
+    Parameters
+    ----------
+    estimator_or_graph : SpikingClassifier, SpikingRegressor or nir.NIRGraph
+        A fitted spiking estimator with ``reset="zero"``, or a graph written by
+        :func:`to_nir`.
+    target : {"xylo", "speck", "spinnaker2"}
+        The chip.
+
+    Returns
+    -------
+    report : TargetReport
+        ``report.fits`` is True if every limit is met; ``report.checks`` holds
+        each limit, the model's value and whether it fits, ``report.failures``
+        the ones exceeded; ``str(report)`` says it in words, with the sources.
+
+    Raises
+    ------
+    ValueError
+        If ``target`` is not one of the known targets; or as :func:`to_nir`
+        raises for an estimator it cannot export.
+    ImportError, TypeError, sklearn.exceptions.NotFittedError
+        As :func:`to_nir`.
+
+    See Also
+    --------
+    to_nir : The graph that is checked.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from snn_sklearn import SpikingClassifier
+    >>> from snn_sklearn.export import check_target
+    >>> X = np.random.default_rng(0).normal(size=(40, 3))
+    >>> clf = SpikingClassifier((8,), input_bins=0, reset="zero", max_iter=5, random_state=0)
+    >>> report = check_target(clf.fit(X, X[:, 0] > 0), "xylo")
+    >>> [check.limit for check in report.failures]
+    ['membrane decays', 'input']
+    """
+    nir = _import_nir()
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {', '.join(map(repr, TARGETS))}, got {target!r}.")
+    graph = estimator_or_graph
+    if not isinstance(graph, nir.NIRGraph):
+        graph = to_nir(estimator_or_graph, weight_bits=TARGETS[target])
+    return graph_checks(nir, graph, target)
 
 
 def graph_input(estimator, X):

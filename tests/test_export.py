@@ -25,6 +25,7 @@ from snn_sklearn import (
 )
 from snn_sklearn._inference import network_outputs
 from snn_sklearn.export import DEFAULT_DT, NIRExportWarning, graph_input, to_nir, write_nir
+from snn_sklearn.quantization import quantize
 
 nir = pytest.importorskip("nir")
 
@@ -359,3 +360,111 @@ def test_graph_input_is_the_numeric_embedding_of_the_features():
     inputs = graph_input(estimator, X_test)
     assert inputs.shape == (len(X_test), N_STEPS, embedding.n_outputs)
     np.testing.assert_array_equal(inputs, np.repeat(expected[:, None], N_STEPS, axis=1))
+
+
+# -------------------------------------------------------------- quantization
+
+
+def affine_layers(graph):
+    """The ``Affine`` nodes of a graph with the spiking node each one drives, in order."""
+    names = list(graph.nodes)
+    return [
+        (graph.nodes[name], graph.nodes[names[i + 1]])
+        for i, name in enumerate(names)
+        if name.startswith("affine_")
+    ]
+
+
+@pytest.mark.parametrize("weight_bits", [4, 8, 16])
+def test_quantized_weights_take_at_most_two_to_the_bits_values_per_layer(weight_bits):
+    graph = to_nir(fitted(), weight_bits=weight_bits)
+    for affine, _ in affine_layers(graph):
+        assert np.unique(affine.weight).size <= 2**weight_bits
+    assert graph.metadata["weight_bits"] == weight_bits
+
+
+@pytest.mark.parametrize("weight_bits", [4, 8, 16])
+def test_quantized_weights_biases_and_thresholds_are_integer_multiples_of_the_scale(weight_bits):
+    graph = to_nir(fitted(readout="spike_count"), weight_bits=weight_bits)
+    largest = 2 ** (weight_bits - 1) - 1
+    for affine, neurons in affine_layers(graph):
+        scale = affine.metadata["weight_scale"]
+        steps = affine.weight / scale
+        np.testing.assert_allclose(steps, np.round(steps), atol=1e-6)
+        assert np.abs(np.round(steps)).max() == largest
+        np.testing.assert_allclose(affine.bias / scale, np.round(affine.bias / scale), atol=1e-6)
+        thresholds = neurons.v_threshold / scale
+        np.testing.assert_allclose(thresholds, np.round(thresholds), atol=1e-6)
+
+
+def test_four_bits_change_the_weights_by_at_most_half_a_step():
+    estimator = fitted()
+    graph = to_nir(estimator, weight_bits=4)
+    original = estimator.net_.module_.linears[0].weight.detach().numpy()
+    affine = graph.nodes["affine_1"]
+    assert np.abs(affine.weight - original).max() <= affine.metadata["weight_scale"] / 2 + 1e-12
+    assert not np.array_equal(affine.weight, original)
+
+
+@pytest.mark.parametrize("params", [{}, {"readout": "spike_count"}, {"learn_threshold": True}])
+def test_the_quantized_graph_computes_what_the_quantized_estimator_predicts(params):
+    estimator = fitted(**params)
+    X_test = split()[1]
+    quantized = quantize(estimator, 4)
+    graph = to_nir(estimator, weight_bits=4)
+    trace = simulate_nir(graph, graph_input(quantized, X_test))
+    np.testing.assert_allclose(
+        reduce_over_time(graph, trace), network_outputs(quantized, X_test), rtol=1e-9, atol=1e-12
+    )
+    np.testing.assert_array_equal(decode(graph, trace), quantized.predict(X_test))
+
+
+def test_sixteen_bit_quantization_leaves_the_predictions_unchanged():
+    estimator = fitted()
+    X_test = split()[1]
+    quantized = quantize(estimator, 16)
+    np.testing.assert_array_equal(quantized.predict(X_test), estimator.predict(X_test))
+    np.testing.assert_allclose(
+        quantized.predict_proba(X_test), estimator.predict_proba(X_test), atol=1e-3
+    )
+
+
+def test_quantize_leaves_the_estimator_itself_unchanged():
+    estimator = fitted()
+    weight = estimator.net_.module_.linears[0].weight.detach().clone()
+    quantize(estimator, 4)
+    to_nir(estimator, weight_bits=4)
+    torch.testing.assert_close(estimator.net_.module_.linears[0].weight.detach(), weight)
+
+
+def test_quantize_copies_a_pipeline_with_its_final_step_quantized():
+    X_train, X_test, y_train, _ = split()
+    pipeline = make_pipeline(StandardScaler(), SpikingClassifier((6,), max_iter=3, random_state=0))
+    quantized = quantize(pipeline.fit(X_train, y_train), 4)
+    assert quantized is not pipeline
+    assert quantized[-1].net_.module_.linears[0].weight.unique().numel() <= 2**4
+    np.testing.assert_array_equal(
+        quantized.predict(X_test), quantized[-1].predict(quantized[:-1].transform(X_test))
+    )
+
+
+def test_the_quantized_file_keeps_the_scales(tmp_path):
+    write_nir(fitted(), tmp_path / "model.nir", weight_bits=8)
+    loaded = nir.read(tmp_path / "model.nir")
+    assert loaded.metadata["weight_bits"] == 8
+    scale = loaded.nodes["affine_2"].metadata["weight_scale"]
+    steps = loaded.nodes["affine_2"].weight / scale
+    np.testing.assert_allclose(steps, np.round(steps), atol=1e-6)
+
+
+@pytest.mark.parametrize("weight_bits", [0, 2, 7, 32, 8.0, True, "8"])
+def test_bad_weight_bits_raise_a_value_error_naming_the_accepted_widths(weight_bits):
+    with pytest.raises(ValueError, match=r"weight_bits must be one of 4, 8, 16 or None"):
+        to_nir(fitted(), weight_bits=weight_bits)
+    with pytest.raises(ValueError, match=r"weight_bits must be one of 4, 8, 16, got"):
+        quantize(fitted(), weight_bits)
+
+
+def test_quantize_refuses_a_non_spiking_estimator():
+    with pytest.raises(TypeError, match="quantize needs a fitted SpikingClassifier"):
+        quantize(NonSpikingClassifier(), 8)
