@@ -100,9 +100,7 @@ class MembraneReadout(nn.Module):
         """Map spikes ``(n_steps, batch, in)`` to outputs ``(batch, out)``."""
         if self.reduction == "max":
             return self.membrane(spikes).amax(0)
-        coefficients = mean_coefficients(
-            self.beta, spikes.shape[0], spikes.dtype, spikes.device
-        )
+        coefficients = mean_coefficients(self.beta, spikes.shape[0], spikes.dtype, spikes.device)
         pooled = torch.tensordot(coefficients, spikes, dims=1)
         return F.linear(pooled, self.linear.weight) + coefficients.sum() * self.linear.bias
 
