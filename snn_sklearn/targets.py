@@ -57,7 +57,7 @@ _SPIKING_ENCODERS = ("rate", "latency")
 class Check:
     """One limit of a target, and how the model compares with it.
 
-    Attributes
+    Parameters
     ----------
     limit : str
         What is limited, e.g. ``"input channels"``.
@@ -86,7 +86,7 @@ class Check:
 class TargetReport:
     """What of a model fits a neuromorphic target, limit by limit.
 
-    Attributes
+    Parameters
     ----------
     target : str
         The target checked, e.g. ``"xylo"``.
