@@ -87,7 +87,7 @@ def plot_loss_curve(estimator, *, ax=None):
     >>> len(ax.lines[0].get_ydata())
     3
     >>> ax.get_ylabel()
-    'training loss (cross-entropy)'
+    'training loss (cross-entropy + spike penalty)'
     """
     _matplotlib("plot_loss_curve")
     final, _ = _unwrap(estimator)

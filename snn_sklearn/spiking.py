@@ -28,6 +28,14 @@ REGRESSOR_ALPHA = 1e-3
 # keeps MLP's 1e-4: a larger tol cost it R² on house prices and diabetes.
 CLASSIFIER_TOL = 3e-3
 REGRESSOR_TOL = 1e-4
+# A light firing-rate penalty by default: on benchmarks/energy_tradeoff.py it
+# took E_SNN / E_ANN from 0.504 to 0.496 on breast cancer and from 0.494 to
+# 0.481 on digits at the same accuracy (3 seeds); on the real-table suite
+# (benchmarks/realworld.py, 3 seeds) the spiking estimators' mean gap to
+# HistGradientBoosting did not move (+0.0083) and they matched MLP on 10/10
+# tuning tables instead of 7/10 (held-out 6/10 both ways). 0.03 and more cost
+# accuracy on one of the two energy data sets.
+SPIKE_PENALTY = 0.01
 
 
 class _SpikingNetworkMixin:
@@ -185,7 +193,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
         learn_beta=False,
         learn_threshold=False,
         readout="mean",
-        spike_penalty=0.0,
+        spike_penalty=SPIKE_PENALTY,
         alpha=CLASSIFIER_ALPHA,
         batch_size="auto",
         learning_rate="adaptive",
@@ -297,7 +305,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
         learn_beta=False,
         learn_threshold=False,
         readout="mean",
-        spike_penalty=0.0,
+        spike_penalty=SPIKE_PENALTY,
         alpha=REGRESSOR_ALPHA,
         batch_size="auto",
         learning_rate="adaptive",

@@ -136,12 +136,14 @@ def test_loss_curve_of_a_regressor_names_its_validation_score_r2(iris):
     ],
 )
 def test_loss_curve_y_label_names_the_loss(estimator_class, iris, loss):
-    ax = plot_loss_curve(fitted(estimator_class, iris))
+    params = {"spike_penalty": 0.0} if "spike_penalty" in estimator_class().get_params() else {}
+    ax = plot_loss_curve(fitted(estimator_class, iris, **params))
     assert ax.get_ylabel() == f"training loss ({loss})"
 
 
-def test_loss_curve_y_label_counts_the_spike_penalty(iris):
-    ax = plot_loss_curve(fitted(SpikingClassifier, iris, spike_penalty=0.1))
+@pytest.mark.parametrize("params", [{}, {"spike_penalty": 0.1}], ids=["default", "0.1"])
+def test_loss_curve_y_label_counts_the_spike_penalty(iris, params):
+    ax = plot_loss_curve(fitted(SpikingClassifier, iris, **params))
     assert ax.get_ylabel() == "training loss (cross-entropy + spike penalty)"
 
 

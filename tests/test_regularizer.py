@@ -64,14 +64,25 @@ def test_zero_penalty_never_computes_the_firing_rate(cls, monkeypatch, tiny):
 
     monkeypatch.setattr(networks, "hidden_firing_rate", fail)
     X, y = _data(20)
-    tiny(cls, max_iter=2).fit(X, y)
+    tiny(cls, max_iter=2, spike_penalty=0.0).fit(X, y)
     with pytest.raises(AssertionError, match="firing rate was computed"):
         tiny(cls, max_iter=2, spike_penalty=0.1).fit(X, y)
 
 
+@pytest.mark.parametrize("cls", [SpikingClassifier, SpikingRegressor])
+def test_the_default_penalty_is_on_and_recorded(cls):
+    X, y = _data(20)
+    model = cls((4,), n_steps=2, max_iter=1, random_state=0)
+    if cls is SpikingRegressor:
+        y = X[:, 0]
+    history = model.fit(X, y).history_
+    assert model.spike_penalty == 0.01
+    assert all("penalty" in batch for batch in history[-1]["batches"])
+
+
 def test_zero_penalty_records_no_penalty_in_the_history(tiny):
     X, y = _data(20)
-    history = tiny(SpikingClassifier, max_iter=1).fit(X, y).history_
+    history = tiny(SpikingClassifier, max_iter=1, spike_penalty=0.0).fit(X, y).history_
     assert not [batch for batch in history[-1]["batches"] if "penalty" in batch]
 
 

@@ -177,7 +177,7 @@ def test_a_new_random_state_reseeds_the_continued_fit(tiny, data):
 
 @pytest.mark.parametrize("Estimator", [SpikingClassifier, SpikingRegressor])
 def test_a_new_spike_penalty_enters_the_continued_training_loss(tiny, Estimator, data):
-    model = fitted(tiny, Estimator, data)
+    model = fitted(tiny, Estimator, data, spike_penalty=0.0)
     assert not any("penalty" in batch for epoch in model.history_ for batch in epoch["batches"])
     model.set_params(spike_penalty=0.5).fit(*xy(model, data))
     assert all("penalty" in batch for batch in model.history_[-1]["batches"])
