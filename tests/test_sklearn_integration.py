@@ -861,6 +861,22 @@ SILENT_COUNT_READOUT = pytest.mark.xfail(
 )
 
 
+def test_rate_coding_with_the_spike_count_readout_learns_with_a_wider_surrogate(
+    iris_split, tiny
+):
+    X_train, X_test, y_train, y_test = iris_split
+    model = tiny(
+        SpikingClassifier,
+        hidden_layer_sizes=(32,),
+        n_steps=8,
+        max_iter=30,
+        encoder="rate",
+        readout="spike_count",
+        surrogate_slope=2.0,
+    )
+    assert model.fit(X_train, y_train).score(X_test, y_test) > 0.5
+
+
 @pytest.mark.parametrize(
     ("encoder", "readout"),
     [
