@@ -861,9 +861,7 @@ SILENT_COUNT_READOUT = pytest.mark.xfail(
 )
 
 
-def test_rate_coding_with_the_spike_count_readout_learns_with_a_wider_surrogate(
-    iris_split, tiny
-):
+def test_rate_coding_with_the_spike_count_readout_learns_with_a_wider_surrogate(iris_split, tiny):
     X_train, X_test, y_train, y_test = iris_split
     model = tiny(
         SpikingClassifier,
