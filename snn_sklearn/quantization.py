@@ -84,7 +84,7 @@ def quantize(estimator, weight_bits):
     True
     """
     check_weight_bits(weight_bits)
-    final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    final = _final_step(estimator)
     if not isinstance(final, SpikingClassifier | SpikingRegressor):
         raise TypeError(
             "quantize needs a fitted SpikingClassifier or SpikingRegressor (or a Pipeline "
@@ -92,11 +92,13 @@ def quantize(estimator, weight_bits):
         )
     check_is_fitted(final)
     quantized = copy.deepcopy(estimator)
-    quantize_network(
-        (quantized[-1] if isinstance(quantized, Pipeline) else quantized).net_.module_,
-        weight_bits,
-    )
+    quantize_network(_final_step(quantized).net_.module_, weight_bits)
     return quantized
+
+
+def _final_step(estimator):
+    """The estimator itself, or a pipeline's last step."""
+    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
 
 
 def check_weight_bits(weight_bits, allow_none=False):

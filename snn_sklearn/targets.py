@@ -211,7 +211,7 @@ def _xylo(nir, graph, layers):
             len(layers) >= 2,
             _XYLO,
         ),
-        _weight_bits(graph, 8, _XYLO),
+        _weight_bits(graph, TARGETS["xylo"], _XYLO),
         _integer_range("biases", layers, "bias", 8, _XYLO),
         _integer_range("thresholds", layers, "v_threshold", 16, _XYLO),
         _bitshift_decays(np.concatenate(betas)),
@@ -254,7 +254,7 @@ def _speck(nir, graph, layers):
             cores,
             f"{_SPECK_CORES}; {_SPECK_MEMORY}",
         ),
-        _weight_bits(graph, 8, _SPECK_BITS),
+        _weight_bits(graph, TARGETS["speck"], _SPECK_BITS),
         _integer_range("biases", layers, "bias", 8, _SPECK_BITS),
         _integer_range("thresholds", layers, "v_threshold", 16, _SPECK_BITS),
         Check(
@@ -319,6 +319,8 @@ def _spinnaker2(nir, graph, layers):
             f"{_S2}; {_S2_PRIMITIVES}",
         ),
         _spike_count_readout(nir, graph, _S2_PRIMITIVES),
-        _weight_bits(graph, 8, f"{_S2} (ConversionConfig.scale_weights: [-127, 127])"),
+        _weight_bits(
+            graph, TARGETS["spinnaker2"], f"{_S2} (ConversionConfig.scale_weights: [-127, 127])"
+        ),
         _spiking_input(graph, f"{_S2} (the input is a spike_list population)"),
     ]

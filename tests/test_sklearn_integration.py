@@ -832,12 +832,13 @@ def iris_split(iris):
 
 @pytest.fixture(scope="module")
 def fitted_by_encoding(iris_split, tiny):
-    """Iris classifiers, fitted once per (encoder, readout) and shared by the tests below."""
+    """Iris classifiers, fitted once per (encoder, readout, other parameters) and shared."""
     X_train, _, y_train, _ = iris_split
     cache = {}
 
-    def fit(encoder, readout="mean"):
-        if (encoder, readout) not in cache:
+    def fit(encoder, readout="mean", **params):
+        key = (encoder, readout, *sorted(params.items()))
+        if key not in cache:
             model = tiny(
                 SpikingClassifier,
                 hidden_layer_sizes=(32,),
@@ -845,9 +846,10 @@ def fitted_by_encoding(iris_split, tiny):
                 max_iter=30,
                 encoder=encoder,
                 readout=readout,
+                **params,
             )
-            cache[encoder, readout] = model.fit(X_train, y_train)
-        return cache[encoder, readout]
+            cache[key] = model.fit(X_train, y_train)
+        return cache[key]
 
     return fit
 
@@ -861,18 +863,12 @@ SILENT_COUNT_READOUT = pytest.mark.xfail(
 )
 
 
-def test_rate_coding_with_the_spike_count_readout_learns_with_a_wider_surrogate(iris_split, tiny):
-    X_train, X_test, y_train, y_test = iris_split
-    model = tiny(
-        SpikingClassifier,
-        hidden_layer_sizes=(32,),
-        n_steps=8,
-        max_iter=30,
-        encoder="rate",
-        readout="spike_count",
-        surrogate_slope=2.0,
-    )
-    assert model.fit(X_train, y_train).score(X_test, y_test) > 0.5
+def test_rate_coding_with_the_spike_count_readout_learns_with_a_wider_surrogate(
+    fitted_by_encoding, iris_split
+):
+    _, X_test, _, y_test = iris_split
+    model = fitted_by_encoding("rate", "spike_count", surrogate_slope=2.0)
+    assert model.score(X_test, y_test) > 0.5
 
 
 @pytest.mark.parametrize(
