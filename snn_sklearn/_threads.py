@@ -1,8 +1,9 @@
 """How many CPU threads torch may use inside fit and predict, and in what CPU state.
 
 :func:`torch_threads` is the context manager that ``fit``, ``partial_fit`` and
-the prediction methods run in (it also flushes subnormal floats to zero
-there); :func:`default_threads` is its policy for ``n_threads=None``, and
+the prediction methods run in (it also flushes subnormal floats to zero there,
+and keeps freed memory for reuse, see :mod:`snn_sklearn._memory`);
+:func:`default_threads` is its policy for ``n_threads=None``, and
 :func:`batch_work` measures what the policy needs.
 
 The policy comes from ``benchmarks/threads.py`` (results in
@@ -18,6 +19,8 @@ from contextlib import contextmanager
 
 import joblib
 import torch
+
+from ._memory import retain_freed_memory
 
 # Multiply-accumulates per batch (forward pass, all time steps) below which one
 # thread is at least as fast as two. The default spiking network (two hidden
@@ -149,6 +152,9 @@ def default_threads(work, budget=None):
 def torch_threads(n_threads, work=None):
     """Let torch use ``n_threads`` CPU threads, subnormals flushed, inside the block.
 
+    The first block in a process also makes glibc keep freed memory for
+    reuse (:func:`~snn_sklearn._memory.retain_freed_memory`), for good.
+
     Subnormal floats (below 1.2e-38 in float32) are flushed to zero in the
     calling thread while the block runs, and flushing is turned off again
     after it (torch's default; torch has no way to read the previous state).
@@ -180,6 +186,7 @@ def torch_threads(n_threads, work=None):
     if getattr(_thread_state, "inside", False):
         yield
         return
+    retain_freed_memory()
     with _running_lock:
         if _running["calls"] == 0:
             _running["budget"] = torch.get_num_threads()
