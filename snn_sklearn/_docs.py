@@ -39,7 +39,10 @@ SPIKING_PARAMETERS = """\
         Surrogate derivative of the spike function used in the backward pass.
 
     surrogate_slope : float, default=25.0
-        Steepness of the surrogate derivative, > 0.
+        Steepness of the surrogate derivative, > 0. The output neurons of the
+        classifier's ``readout="spike_count"`` use at most 2
+        (:data:`~snn_sklearn.readouts.SPIKE_COUNT_SURROGATE_SLOPE`), which keeps
+        them learning while they are silent.
 
     learn_beta : bool, default=False
         Learn one membrane decay per neuron.

@@ -8,7 +8,7 @@ from torch import nn
 
 from .encoders import make_encoder
 from .neurons import LIF
-from .readouts import MembraneReadout, SpikeCountReadout
+from .readouts import SPIKE_COUNT_SURROGATE_SLOPE, MembraneReadout, SpikeCountReadout
 from .surrogates import make_surrogate
 
 #: A hidden layer whose neurons spike less often than this at initialisation
@@ -44,7 +44,8 @@ class SpikingNetwork(nn.Module):
     surrogate : str
         Name of the surrogate gradient, see :mod:`snn_sklearn.surrogates`.
     surrogate_slope : float
-        Its steepness.
+        Its steepness; the spike-count readout's output neurons use at most
+        :data:`~snn_sklearn.readouts.SPIKE_COUNT_SURROGATE_SLOPE`.
     learn_beta, learn_threshold : bool
         Learn decay / threshold per neuron.
     readout : {"mean", "max", "spike_count"}
@@ -78,7 +79,7 @@ class SpikingNetwork(nn.Module):
         self.encoder = make_encoder(encoder)
         spike_function = make_surrogate(surrogate, surrogate_slope)
 
-        def lif(size):
+        def lif(size, spike_function=spike_function):
             return LIF(size, beta, threshold, reset, spike_function, learn_beta, learn_threshold)
 
         n_channels = n_features if embedding is None else embedding.n_outputs
@@ -86,7 +87,9 @@ class SpikingNetwork(nn.Module):
         self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in pairwise(sizes))
         self.neurons = nn.ModuleList(lif(size) for size in hidden_layer_sizes)
         if readout == "spike_count":
-            self.readout = SpikeCountReadout(sizes[-1], n_outputs, lif(n_outputs))
+            output_slope = min(surrogate_slope, SPIKE_COUNT_SURROGATE_SLOPE)
+            output_neurons = lif(n_outputs, make_surrogate(surrogate, output_slope))
+            self.readout = SpikeCountReadout(sizes[-1], n_outputs, output_neurons)
         else:
             self.readout = MembraneReadout(sizes[-1], n_outputs, beta, readout)
 
