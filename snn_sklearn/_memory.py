@@ -2,11 +2,12 @@
 
 A training batch of the default spiking network allocates and frees a few
 dozen tensors of 0.25 to 2 MiB (every time step's potentials, spikes and
-gradients). glibc's malloc learns to serve blocks up to the largest one freed
-from its heap, but it returns the heap's free top to the kernel as soon as it
-exceeds twice that size, so the next batch takes the same memory back one
-page fault per 4 KiB: about 50,000 faults and a quarter of an epoch's CPU time
-on ``make_classification(20000, 20)`` (``benchmarks/user_path.py``).
+gradients). Once a block served by ``mmap`` is freed, glibc's malloc serves
+blocks up to its size from the heap, but it returns the heap's free top to the
+kernel as soon as that exceeds twice the size, so the next batch takes the
+same memory back one page fault per 4 KiB: about 50,000 faults and a quarter
+of an epoch's CPU time at one thread on ``make_classification(20000, 20)``
+(``benchmarks/memory.py`` measures it on the user's path).
 
 :func:`retain_freed_memory` fixes both of those thresholds at the largest
 values glibc's own rule reaches (``DEFAULT_MMAP_THRESHOLD_MAX``: blocks up
