@@ -29,7 +29,11 @@ MMAP_THRESHOLD = 32 * 2**20
 #: dynamic rule sets it.
 TRIM_THRESHOLD = 2 * MMAP_THRESHOLD
 #: Environment variables by which a user sets glibc's malloc parameters;
-#: where any is set, the process's malloc is left as the user configured it.
+#: where any was set when the process started, its malloc is left as
+#: configured. dask's nanny starts its workers with ``MALLOC_TRIM_THRESHOLD_``
+#: (``distributed.nanny.pre-spawn-environ``), and sets it in the process that
+#: creates the nanny too, where glibc, which read its environment at start,
+#: never sees it.
 USER_SETTINGS = (
     "MALLOC_MMAP_THRESHOLD_",
     "MALLOC_TRIM_THRESHOLD_",
@@ -48,8 +52,9 @@ def retain_freed_memory():
     call in a process does anything. glibc cannot switch back to its dynamic
     thresholds, so the setting stays for the life of the process: a process
     that trains may keep up to 64 MiB more of freed memory than it would
-    otherwise. Set any of :data:`USER_SETTINGS` (or glibc's ``malloc``
-    tunables in ``GLIBC_TUNABLES``) to keep malloc's settings your own.
+    otherwise. Start the process with any of :data:`USER_SETTINGS` set (or
+    glibc's ``malloc`` tunables in ``GLIBC_TUNABLES``) to keep malloc's
+    settings your own.
 
     Returns
     -------
@@ -66,9 +71,24 @@ def retain_freed_memory():
 
 
 def _user_left_malloc_alone():
-    if any(name in os.environ for name in USER_SETTINGS):
+    environment = _startup_environment()
+    if any(name in environment for name in USER_SETTINGS):
         return False
-    return "glibc.malloc." not in os.environ.get("GLIBC_TUNABLES", "")
+    return "glibc.malloc." not in environment.get("GLIBC_TUNABLES", "")
+
+
+def _startup_environment():
+    """The environment the process started with, which glibc read; ``os.environ`` elsewhere.
+
+    Linux keeps it in ``/proc/self/environ``; variables set since do not show there.
+    """
+    try:
+        with open("/proc/self/environ", "rb") as environ:
+            entries = environ.read().split(b"\0")
+    except OSError:
+        return dict(os.environ)
+    pairs = (entry.decode(errors="replace").partition("=") for entry in entries if entry)
+    return {name: value for name, _, value in pairs}
 
 
 def _set_thresholds():
