@@ -45,7 +45,7 @@ def worker(setting, rows):
     from snn_sklearn import SpikingClassifier, _memory
 
     if setting == "glibc":
-        _memory._state.update(decided=True, retained=False)
+        _memory._state["retained"] = False
     X_train, X_test, y_train, y_test = load_data(rows)
     SpikingClassifier(max_iter=1).fit(X_train[:400], y_train[:400])  # warm-up
     estimator = SpikingClassifier(random_state=0)

@@ -41,7 +41,8 @@ USER_SETTINGS = (
     "MALLOC_MMAP_MAX_",
 )
 
-_state = {"decided": False, "retained": False}
+# None until the first call decides.
+_state = {"retained": None}
 _lock = threading.Lock()
 
 
@@ -64,9 +65,8 @@ def retain_freed_memory():
         parameters, or where ``mallopt`` refused them.
     """
     with _lock:
-        if not _state["decided"]:
+        if _state["retained"] is None:
             _state["retained"] = _user_left_malloc_alone() and _set_thresholds()
-            _state["decided"] = True
         return _state["retained"]
 
 
