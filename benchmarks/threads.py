@@ -3,8 +3,9 @@
 Prints, for each case, the fit time of ``n_threads=None`` (the default policy),
 ``n_threads=1`` and ``n_threads=2``, as seconds and as ratios to one thread,
 with the machine quiet and with another process burning one core; then the
-time of ``HistGradientBoostingClassifier.fit`` after a ``SpikingClassifier``
-fit over its time before it, in the same process.
+same for fits during which that other process starts or stops, halfway through;
+then the time of ``HistGradientBoostingClassifier.fit`` after a
+``SpikingClassifier`` fit over its time before it, in the same process.
 
 Each case runs in its own subprocess, its three thread settings interleaved
 over the repeats, and medians are reported: the machines are shared and noisy.
@@ -52,6 +53,48 @@ for repeat in range(int(repeats)):
 print(json.dumps({key: statistics.median(values) for key, values in times.items()}))
 """
 
+LOAD_CHANGE = r"""
+import json, statistics, subprocess, sys, threading, time, warnings
+warnings.simplefilter("ignore")
+import snn_sklearn
+from sklearn.datasets import make_classification
+from sklearn.preprocessing import StandardScaler
+
+order, max_iter, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+X, y = make_classification(20000, 20, random_state=0)
+X = StandardScaler().fit_transform(X)
+
+def fit(n_threads):
+    model = snn_sklearn.SpikingClassifier(max_iter=max_iter, random_state=0, n_threads=n_threads)
+    start = time.perf_counter()
+    model.fit(X, y)
+    return time.perf_counter() - start
+
+fit(1)  # warm-up
+switch = fit(1) / 2  # halfway through a quiet one-thread fit
+times = {"None": [], "1": [], "2": []}
+for repeat in range(repeats):
+    keys = list(times)
+    for key in keys[repeat % 3 :] + keys[: repeat % 3]:
+        burner = []
+        def start_burner():
+            burner.append(subprocess.Popen([sys.executable, "-c", "while True: pass"]))
+        if order == "busy-quiet":
+            start_burner()
+            time.sleep(1)
+            timer = threading.Timer(switch, lambda: burner[0].kill())
+        else:
+            timer = threading.Timer(switch, start_burner)
+        timer.start()
+        times[key].append(fit(None if key == "None" else int(key)))
+        timer.cancel()
+        for process in burner:
+            process.kill()
+            process.wait()
+        time.sleep(1)
+print(json.dumps({key: statistics.median(values) for key, values in times.items()}))
+"""
+
 HGB = r"""
 import json, statistics, sys, time, warnings
 warnings.simplefilter("ignore")
@@ -83,6 +126,10 @@ CASES = [
     ("SpikingClassifier", "medium", 1),
     ("NonSpikingClassifier", "medium", 5),
 ]
+
+#: Epochs of the fits whose load changes halfway: enough for the default
+#: policy, which decides at every epoch, to see the change.
+LOAD_CHANGE_EPOCHS = 8
 
 
 def run(script, *args, timeout=900):
@@ -139,6 +186,18 @@ def main():
                         f"{t['None'] / t['1']:6.2f} {t['2'] / t['1']:6.2f}",
                         flush=True,
                     )
+    print()
+    print("Load that changes halfway through a SpikingClassifier fit (medium, float64,")
+    print(f"{LOAD_CHANGE_EPOCHS} epochs): another process burning one core for the first or the")
+    print(f"second half; medians of {args.repeats} fits")
+    print(f"{'load':11} {'default':>8} {'1':>7} {'2':>7} {'def/1':>6} {'def/2':>6}")
+    for order in ("busy-quiet", "quiet-busy"):
+        t = run(LOAD_CHANGE, order, LOAD_CHANGE_EPOCHS, args.repeats)
+        print(
+            f"{order:11} {t['None']:8.2f} {t['1']:7.2f} {t['2']:7.2f} "
+            f"{t['None'] / t['1']:6.2f} {t['None'] / t['2']:6.2f}",
+            flush=True,
+        )
     print()
     print("HistGradientBoostingClassifier.fit (20000 x 20, 50 iterations) after / before a")
     print("SpikingClassifier fit in the same process, median of", args.repeats)

@@ -39,6 +39,7 @@ from .embeddings import PiecewiseLinearEmbedding, quantile_bin_edges
 from .networks import initialize_weights
 from .training import (
     NO_DECAY_PATTERNS,
+    FollowFreeCores,
     SparseRows,
     StopOnNonFiniteLoss,
     StopWhenStalled,
@@ -336,6 +337,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             iterator_valid=TensorBatches,
             train_split=None,
             callbacks=[
+                ("threads", FollowFreeCores()),
                 ("valid_score", ValidationScore(self._validation_score())),
                 # Before "stall", whose early stop skips the callbacks after it.
                 ("progress", TrainingProgress()),

@@ -187,11 +187,12 @@ _STOPPING_PARAMETERS = """\
         ``cores // n_jobs``, dask's nanny workers to 1),
         shared equally among the fits and predictions running at the same time
         in other threads of the process (joblib's threading backend, dask
-        workers with ``processes=False``); within that share, one thread
-        unless a batch holds more than 1e9 multiply-accumulates, and no more
-        threads than the cores the load average leaves free (two threads were
-        slower than one on the default networks, quiet or busy:
-        ``benchmarks/results/threads.txt``). On these small networks, more
+        workers with ``processes=False``); within that share, one thread per
+        1e8 multiply-accumulates of a batch (a batch of 200 rows of the
+        default spiking network ran no faster on two threads) and no more
+        threads than the cores other processes leave free
+        (``benchmarks/results/threads.txt``), decided again at every epoch
+        of a fit, so that it follows the machine's load. On these small networks, more
         threads than free cores slow training down: two fits of two threads
         each on two cores ran at 0.49x the speed of one fit at a time on a
         quiet machine (``benchmarks/results/parallel_search.txt``), and worse

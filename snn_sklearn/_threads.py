@@ -3,7 +3,8 @@
 :func:`torch_threads` is the context manager that ``fit``, ``partial_fit`` and
 the prediction methods run in (it also flushes subnormal floats to zero there,
 and keeps freed memory for reuse, see :mod:`snn_sklearn._memory`);
-:func:`default_threads` is its policy for ``n_threads=None``, and
+:func:`default_threads` is its policy for ``n_threads=None``, which
+:func:`follow_free_cores` applies again at each epoch of a fit, and
 :func:`batch_work` measures what the policy needs.
 
 The policy comes from ``benchmarks/threads.py`` (results in
@@ -201,6 +202,8 @@ def torch_threads(n_threads, work=None):
         # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
         torch.set_num_threads(min(n_threads, joblib.cpu_count()))
     _thread_state.inside = True
+    _thread_state.follows = n_threads is None
+    _thread_state.work = work
     torch.set_flush_denormal(True)
     try:
         yield
@@ -211,3 +214,22 @@ def torch_threads(n_threads, work=None):
             _running["calls"] -= 1
             last = _running["calls"] == 0
             torch.set_num_threads(budget if last else previous)
+
+
+def follow_free_cores():
+    """Apply the ``n_threads=None`` policy again, inside a running :func:`torch_threads` block.
+
+    A fit calls this at the start of every epoch: its thread count then
+    follows the machine's load and the fits running beside it in this
+    process, instead of staying at what a single reading took at the fit's
+    start (a process that was runnable at that instant held a whole quiet
+    fit to one thread, about 1.4x slower, and one that starts later would
+    make two threads cost about 3x). Outside a block, or in a block with an
+    explicit ``n_threads``, it does nothing. It costs a reading of
+    :func:`free_cpus` (about 1.5 ms) only where a second thread may pay.
+    """
+    if not getattr(_thread_state, "inside", False) or not _thread_state.follows:
+        return
+    with _running_lock:
+        budget, sharing = _running["budget"], _running["calls"]
+    torch.set_num_threads(default_threads(_thread_state.work, max(1, budget // sharing)))

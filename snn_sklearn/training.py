@@ -12,6 +12,8 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping
 from skorch.dataset import unpack_data
 
+from ._threads import follow_free_cores
+
 NO_DECAY_PATTERNS = ("*bias", "*beta", "*threshold")
 
 
@@ -314,6 +316,17 @@ class StopWhenStalled(EarlyStopping):
     def stopped(self):
         """Whether the last run stopped because the monitor stalled."""
         return getattr(self, "misses_", 0) >= self.patience
+
+
+class FollowFreeCores(Callback):
+    """Decide torch's thread count again at each epoch's start (``n_threads=None``).
+
+    See :func:`~snn_sklearn._threads.follow_free_cores`.
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        """Give the coming epoch the threads the policy gives it now."""
+        follow_free_cores()
 
 
 class StopOnNonFiniteLoss(Callback):

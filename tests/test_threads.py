@@ -94,6 +94,45 @@ def test_free_cpus_sees_a_process_that_started_a_moment_ago():
         burner.wait()
 
 
+def test_default_decides_the_threads_again_at_every_epoch(
+    data, monkeypatch, thread_counts_seen_by_the_network
+):
+    # One reading at the fit's start used to fix the whole fit's thread count:
+    # a process runnable at that instant held a quiet machine's fit to one thread.
+    X, y = data
+    readings = iter([1, 2, 1, 2])  # the fit's start, then epochs 1, 2 and 3
+    monkeypatch.setattr(_threads, "free_cpus", lambda: next(readings))
+    monkeypatch.setattr(_threads, "WORK_PER_THREAD", 1)  # every batch wants two threads
+    torch.set_num_threads(2)
+    try:
+        SpikingClassifier((8,), n_steps=2, max_iter=3, early_stopping=False).fit(X, y)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
+    runs = [n for i, n in enumerate(thread_counts_seen_by_the_network)
+            if i == 0 or n != thread_counts_seen_by_the_network[i - 1]]  # fmt: skip
+    assert runs == [1, 2, 1, 2]
+    assert next(readings, None) is None
+
+
+def test_following_free_cores_leaves_an_explicit_count_and_the_outside_alone(monkeypatch):
+    monkeypatch.setattr(_threads, "free_cpus", lambda: 2)
+    monkeypatch.setattr(_threads, "WORK_PER_THREAD", 1)
+    torch.set_num_threads(2)
+    try:
+        _threads.follow_free_cores()
+        assert torch.get_num_threads() == 2
+        with torch_threads(1, work=10):
+            _threads.follow_free_cores()
+            assert torch.get_num_threads() == 1
+        with torch_threads(None, work=10):
+            torch.set_num_threads(1)
+            _threads.follow_free_cores()
+            assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
+
+
 def test_batch_work_counts_the_linear_layers_over_rows_and_steps():
     module = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
     assert batch_work(module, rows=10, n_steps=3) == 10 * 3 * (4 * 8 + 8 * 2)
