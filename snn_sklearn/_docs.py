@@ -146,7 +146,7 @@ _STOPPING_PARAMETERS = """\
         Seeds weight initialisation, shuffling, the validation split and
         stochastic encoders through a private ``torch.Generator``; the global
         torch and numpy seeds are never touched. An int makes ``fit``
-        reproducible.
+        reproducible on a fixed number of threads (see ``n_threads``).
 
     verbose : int, default=0
         ``0`` is silent; ``1`` shows a progress bar over the epochs, with the
