@@ -192,12 +192,12 @@ def torch_threads(n_threads, work=None):
         if _running["calls"] == 0:
             _running["budget"] = torch.get_num_threads()
         _running["calls"] += 1
-        budget, sharing = _running["budget"], _running["calls"]
+        budget = _running["budget"]
     # torch's setting is per thread once a thread has used it, and new threads
     # start from the last value set anywhere.
     previous = torch.get_num_threads()
     if n_threads is None:
-        torch.set_num_threads(default_threads(work, max(1, budget // sharing)))
+        torch.set_num_threads(_default_share(work))
     else:
         # More threads than CPUs never helps, and enough of them abort the process in OpenMP.
         torch.set_num_threads(min(n_threads, joblib.cpu_count()))
@@ -228,8 +228,12 @@ def follow_free_cores():
     explicit ``n_threads``, it does nothing. It costs a reading of
     :func:`free_cpus` (about 1.5 ms) only where a second thread may pay.
     """
-    if not getattr(_thread_state, "inside", False) or not _thread_state.follows:
-        return
+    if getattr(_thread_state, "inside", False) and _thread_state.follows:
+        torch.set_num_threads(_default_share(_thread_state.work))
+
+
+def _default_share(work):
+    """:func:`default_threads` of ``work`` within this block's equal share of the budget, now."""
     with _running_lock:
         budget, sharing = _running["budget"], _running["calls"]
-    torch.set_num_threads(default_threads(_thread_state.work, max(1, budget // sharing)))
+    return default_threads(work, max(1, budget // sharing))
