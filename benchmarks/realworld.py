@@ -453,23 +453,28 @@ def format_paired(differences, params, against):
         "same table, model and seed (mean over the seeds)",
         f"{'table':15} " + "  ".join(f"{LABELS[m]:>12}" for m in models),
     ]
+    # Per model, the mean over the seeds of each table with at least one pair.
+    table_means = {
+        model: {name: statistics.mean(pairs) for name, pairs in per_table.items() if pairs}
+        for model, per_table in differences.items()
+    }
     names = list(differences[models[0]]) if models else []
     for name in names:
-        cells = [differences[m][name] for m in models]
+        means = [table_means[m].get(name) for m in models]
         lines.append(
             f"{name:15} "
-            + "  ".join(f"{statistics.mean(c):>+12.4f}" if c else f"{'-':>12}" for c in cells)
+            + "  ".join(f"{'-':>12}" if mean is None else f"{mean:>+12.4f}" for mean in means)
         )
     for model in models:
-        pooled = [d for per_seed in differences[model].values() for d in per_seed]
+        pooled = [d for pairs in differences[model].values() for d in pairs]
         if len(pooled) < 2:
             continue
         error = statistics.stdev(pooled) / math.sqrt(len(pooled))
-        better = sum(statistics.mean(c) > 0 for c in differences[model].values() if c)
+        means = table_means[model].values()
         lines.append(
             f"{LABELS[model]:10}  mean difference {statistics.mean(pooled):+.4f} "
             f"+- {error:.4f} (standard error, {len(pooled)} pairs); "
-            f"higher on {better}/{sum(1 for c in differences[model].values() if c)} tables"
+            f"higher on {sum(mean > 0 for mean in means)}/{len(means)} tables"
         )
     return lines
 
