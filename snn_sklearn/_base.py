@@ -63,17 +63,6 @@ COMPUTE_DTYPES = ("float32", "float64")
 AUTO_BATCH_ROWS = 200
 AUTO_BATCH_FRACTION = 25
 AUTO_BATCH_MAX_ROWS = 512
-# early_stopping="auto" holds out a validation split from this many training
-# samples on; below it the split is too small to choose an epoch by. Regressors
-# overfit small noisy tables without it: the split and its best epoch took the
-# median R² (3 seeds) of diabetes (331 training rows) from 0.05 to 0.40, of the
-# seed's house prices from 0.50 to 0.64, and of fair (4,774) from -0.53 to 0.07.
-# Classifiers started at 1,000 until the eight classification tables of
-# benchmarks/realworld.py with 249 to 802 training rows were compared fit by fit
-# over 6 seeds: a split there left the accuracy where it was (+0.004 +- 0.005
-# for the spiking classifier, +0.006 +- 0.005 for the twin) and took the spiking
-# classifier's median fit time from 4.4x HistGradientBoosting's to 2.4x.
-AUTO_EARLY_STOPPING_MIN_SAMPLES = 300
 
 
 class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
@@ -299,16 +288,17 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
     def _resolve_early_stopping(self, y, incremental):
         """Whether this fit holds out a validation split.
 
-        ``"auto"`` does so in ``fit`` from :data:`AUTO_EARLY_STOPPING_MIN_SAMPLES`
-        samples on, where the split can be made: not where a class has a single
-        sample or more classes than either part of a stratified split would hold
-        (where ``early_stopping=True`` raises).
+        ``"auto"`` does so in ``fit`` from the task's
+        ``_auto_early_stopping_min_samples`` samples on, where the split can be
+        made: not where a class has a single sample, or more classes than either
+        part of a stratified split would hold (``early_stopping=True`` raises
+        there).
         """
         if self.early_stopping != "auto":
             return self.early_stopping
         return (
             not incremental
-            and len(y) >= AUTO_EARLY_STOPPING_MIN_SAMPLES
+            and len(y) >= self._auto_early_stopping_min_samples
             and self._can_split_for_validation(y)
         )
 

@@ -131,9 +131,10 @@ _STOPPING_PARAMETERS = """\
         Hold out ``validation_fraction`` of the training data (stratified for
         classifiers), stop when its score stops improving, and keep the weights
         of the best epoch. ``"auto"`` does so in ``fit`` when it gets at least
-        300 samples (never in ``partial_fit``) and a stratified split can be
-        made; on smaller tables the validation split is too small to choose an
-        epoch by. ``partial_fit`` refuses ``True``, as MLP does.
+        1,000 samples for a classifier, 300 for a regressor (never in
+        ``partial_fit``), and a stratified split can be made; on smaller tables
+        the validation split is too small to choose an epoch by.
+        ``partial_fit`` refuses ``True``, as MLP does.
 
     validation_fraction : float, default=0.1
         Fraction of training data held out for early stopping, in (0, 1); it

@@ -26,6 +26,12 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
     """
 
     _is_classification = True
+    # early_stopping="auto" holds out a validation split from this many training
+    # samples on: a validation accuracy over fewer than 100 samples moves in
+    # steps of a point, too coarse to pick an epoch by. Stopping on it cost the
+    # classifiers of the real-table benchmark at most half a point, and halved
+    # their epochs on credit_data.
+    _auto_early_stopping_min_samples = 1000
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -201,6 +207,11 @@ class NetworkRegressor(RegressorMixin, BaseNetworkEstimator):
     """
 
     _is_classification = False
+    # Regressors overfit small noisy tables without it: the validation split and
+    # its best epoch took the median R² (3 seeds) of diabetes (331 training rows)
+    # from 0.05 to 0.40, of the seed's house prices from 0.50 to 0.64, and of
+    # fair (4,774) from -0.53 to 0.07; below 300 samples the split is too small.
+    _auto_early_stopping_min_samples = 300
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

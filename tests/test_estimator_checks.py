@@ -23,13 +23,9 @@ ESTIMATORS = [
 ]
 # As scikit-learn checks its MLP: small networks trained briefly, which reach
 # other corners (few epochs, one narrow layer, four time steps) than the defaults.
-# The small spiking classifier trains on every sample, as MLP does by default:
-# on check_classifiers_train's 300 blobs its 16 units, stopped on 30 validation
-# samples by early_stopping="auto", ended at the check's bar of 0.83 training
-# accuracy. The default instances above check the fits on a validation split.
 _SMALL = {"hidden_layer_sizes": (16,), "max_iter": 50}
 SMALL_ESTIMATORS = [
-    SpikingClassifier(n_steps=4, early_stopping=False, **_SMALL),
+    SpikingClassifier(n_steps=4, **_SMALL),
     SpikingRegressor(n_steps=4, **_SMALL),
     NonSpikingClassifier(**_SMALL),
     NonSpikingRegressor(**_SMALL),

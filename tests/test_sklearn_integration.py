@@ -712,20 +712,10 @@ def test_early_stopping_records_validation_scores(Estimator, iris, regression, t
     assert model.best_loss_ is None
 
 
-@all_estimators
-@pytest.mark.parametrize("n_samples, holds_out", [(299, False), (300, True), (800, True)])
-def test_auto_early_stopping_holds_out_a_split_from_300_samples(
-    Estimator, n_samples, holds_out, tiny
-):
-    X, y = make_classification(n_samples, 4, n_informative=3, n_redundant=0, random_state=0)
-    model = tiny(Estimator, max_iter=2).fit(X, y)
-    assert (model.validation_scores_ is not None) == holds_out
-
-
 @both_classifiers
 @pytest.mark.parametrize(
     "n_samples, classes, fraction",
-    [(1200, "a singleton class", 0.1), (300, 40, 0.1), (300, 40, 0.9)],
+    [(1200, "a singleton class", 0.1), (1000, 120, 0.1), (1000, 120, 0.9)],
     ids=["singleton-class", "more-classes-than-validation-rows", "more-classes-than-training-rows"],
 )
 def test_auto_early_stopping_fits_without_a_split_that_cannot_be_stratified(
@@ -743,6 +733,13 @@ def test_auto_early_stopping_fits_without_a_split_that_cannot_be_stratified(
     explicit = tiny(Classifier, max_iter=2, validation_fraction=fraction, early_stopping=True)
     with pytest.raises(ValueError, match="early_stopping needs a validation split"):
         explicit.fit(X, y)
+
+
+@all_estimators
+def test_auto_early_stopping_splits_a_table_that_can_be_stratified(Estimator, tiny):
+    X, y = make_classification(1000, 4, n_informative=3, n_redundant=0, random_state=0)
+    model = tiny(Estimator, max_iter=2).fit(X, y)
+    assert len(model.validation_scores_) == model.n_iter_
 
 
 @both_regressors
