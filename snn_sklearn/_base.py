@@ -308,10 +308,14 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         n_train = len(y) - n_valid
         if n_valid < 2 or n_train < 1:
             return False
-        if not (self._is_classification and y.ndim == 1):
+        if self._stratification(y) is None:
             return True
         counts = np.unique(y, return_counts=True)[1]
         return counts.min() >= 2 and min(n_valid, n_train) >= len(counts)
+
+    def _stratification(self, y):
+        """Labels the validation split is stratified by: a single class target, else None."""
+        return y if self._is_classification and y.ndim == 1 else None
 
     def _batch_size(self, n_samples, warn=True):
         if self.batch_size == "auto":
@@ -425,7 +429,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         return torch.Generator(device=device).manual_seed(seed)
 
     def _validation_split(self, y):
-        stratify = y if self._is_classification and y.ndim == 1 else None
+        stratify = self._stratification(y)
         indices = np.arange(len(y))
         try:
             train_idx, valid_idx = train_test_split(
