@@ -70,8 +70,10 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
 
     Subclasses define the network (:meth:`_build_module`, :meth:`_structure`,
     :meth:`_configure_module`), the task (:meth:`_encode_targets`,
-    :meth:`_criterion`, :meth:`_validation_score`, :meth:`_output_activation`)
-    and their public ``__init__``.
+    :meth:`_criterion`, :meth:`_validation_score`, :meth:`_output_activation`,
+    and the class attributes ``_validation_monitor``, what early stopping
+    watches, and ``_auto_early_stopping_min_samples``) and their public
+    ``__init__``.
 
     On a warm start (``warm_start=True`` or ``partial_fit``) every parameter
     is applied to the fitted network except those that fix its structure,
@@ -282,7 +284,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _configure(self, params):
         """Configure the fitted net's training and network from ``params``."""
-        configure_training(self.net_, params, self._early_stopping)
+        configure_training(self.net_, params, self._early_stopping, self._validation_monitor)
         self._configure_module(self.net_.module_, params)
 
     def _resolve_early_stopping(self, y, incremental):
@@ -376,7 +378,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
             device=device,
             verbose=0,
         ).initialize()
-        configure_training(net, params, self._early_stopping)
+        configure_training(net, params, self._early_stopping, self._validation_monitor)
         self._configure_module(net.module_, params)
         return net
 
@@ -471,7 +473,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         scores = [row["valid_score"] for row in finished if "valid_score" in row]
         if self._early_stopping and scores:
             self.validation_scores_ = scores
-            self.best_validation_score_ = max(scores)
+            self.best_validation_score_ = _kept_score(finished, scores, stall)
             self.best_loss_ = None
         else:
             self.validation_scores_ = None
@@ -519,7 +521,9 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         if diverged:
             return f"{name}: stopped, the training loss was not finite in epoch {self.n_iter_ + 1}."
         if stall.stopped:
-            watched = "Validation score" if self._early_stopping else "Training loss"
+            watched = "Training loss"
+            if self._early_stopping:
+                watched = f"Validation {self._validation_monitor.removeprefix('valid_')}"
             return (
                 f"{name}: stopped after {self.n_iter_} epochs. {watched} did not improve "
                 f"more than tol={self.tol:g} for {self.n_iter_no_change} consecutive epochs"
@@ -590,6 +594,18 @@ def _is_out_of_memory(error):
     return isinstance(error, torch.cuda.OutOfMemoryError) or (
         isinstance(error, RuntimeError) and "can't allocate memory" in str(error)
     )
+
+
+def _kept_score(finished, scores, stall):
+    """The validation score of the epoch whose weights early stopping kept.
+
+    That is the best score where the score is what is watched; where the
+    validation loss is, it is the score at its lowest. Without a best epoch in
+    this run (it diverged in its first epoch, keeping the weights it started
+    from), the best score recorded.
+    """
+    kept = [row["valid_score"] for row in finished if row["epoch"] == stall.best_epoch_]
+    return kept[0] if kept else max(scores)
 
 
 class _PredefinedSplit:

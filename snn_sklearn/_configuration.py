@@ -77,7 +77,7 @@ def check_structure(estimator, fitted_params, incremental):
             )
 
 
-def configure_training(net, params, early_stopping):
+def configure_training(net, params, early_stopping, monitor):
     """Configure a skorch net for the next training call from ``params``.
 
     What changes here takes effect at once and keeps the trained state: the
@@ -95,6 +95,10 @@ def configure_training(net, params, early_stopping):
         The estimator's parameters, ``get_params(deep=False)``.
     early_stopping : bool
         Whether this call holds out a validation split to stop on.
+    monitor : {"valid_loss", "valid_score"}
+        What the validation split is stopped on: its loss (lower is better) or
+        its score (higher is better). Without early stopping the training
+        loss is.
     """
     net.lr = params["learning_rate_init"]
     exempt = {
@@ -107,8 +111,8 @@ def configure_training(net, params, early_stopping):
         decays = not all(id(param) in exempt for param in group["params"])
         group["weight_decay"] = params["alpha"] if decays else 0.0
     stopping = {
-        "monitor": "valid_score" if early_stopping else "train_loss",
-        "lower_is_better": not early_stopping,
+        "monitor": monitor if early_stopping else "train_loss",
+        "lower_is_better": not early_stopping or monitor.endswith("_loss"),
         "patience": params["n_iter_no_change"],
         "threshold": params["tol"],
         "load_best": early_stopping,

@@ -253,7 +253,7 @@ class StopWhenStalled(EarlyStopping):
     ``load_best``, the weights of the best epoch are kept, as in MLP.
 
     While the monitor is absent from the history (``partial_fit`` records no
-    ``valid_score``), epochs are not counted.
+    ``valid_loss`` or ``valid_score``), epochs are not counted.
 
     With ``lr_decays`` > 0, a stall first divides the optimizer's learning
     rate by ``lr_factor`` and counts again from zero, up to ``lr_decays``
@@ -392,7 +392,9 @@ class TrainingProgress(Callback):
     def on_epoch_end(self, net, **kwargs):
         """Advance the bar, or print the epoch's line."""
         row = net.history[-1]
-        scores = {key: row[key] for key in ("train_loss", "valid_score") if key in row}
+        scores = {
+            key: row[key] for key in ("train_loss", "valid_loss", "valid_score") if key in row
+        }
         if self.bar_ is not None:
             self.bar_.set_postfix({key: f"{value:.4g}" for key, value in scores.items()})
             self.bar_.update()

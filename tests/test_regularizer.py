@@ -69,14 +69,14 @@ def test_zero_penalty_never_computes_the_firing_rate(cls, monkeypatch, tiny):
         tiny(cls, max_iter=2, spike_penalty=0.1).fit(X, y)
 
 
-@pytest.mark.parametrize("cls", [SpikingClassifier, SpikingRegressor])
-def test_the_default_penalty_is_on_and_recorded(cls):
+@pytest.mark.parametrize("cls, default", [(SpikingClassifier, 0.1), (SpikingRegressor, 0.01)])
+def test_the_default_penalty_is_on_and_recorded(cls, default):
     X, y = _data(20)
     model = cls((4,), n_steps=2, max_iter=1, random_state=0)
     if cls is SpikingRegressor:
         y = X[:, 0]
     history = model.fit(X, y).history_
-    assert model.spike_penalty == 0.01
+    assert model.spike_penalty == default
     assert all("penalty" in batch for batch in history[-1]["batches"])
 
 

@@ -708,8 +708,43 @@ def test_early_stopping_records_validation_scores(Estimator, iris, regression, t
     X, y = data_for(Estimator, iris, regression)
     model = tiny(Estimator, early_stopping=True, validation_fraction=0.2).fit(X, y)
     assert len(model.validation_scores_) == model.n_iter_
-    assert model.best_validation_score_ == max(model.validation_scores_)
+    assert model.best_validation_score_ in model.validation_scores_
     assert model.best_loss_ is None
+
+
+@both_classifiers
+def test_classifier_early_stopping_keeps_the_epoch_of_lowest_validation_loss(Classifier, tiny):
+    # Few validation rows: their accuracy ties over many epochs, their loss does not.
+    X, y = make_classification(400, 6, n_informative=3, flip_y=0.2, random_state=2)
+    model = tiny(
+        Classifier,
+        hidden_layer_sizes=(32,),
+        early_stopping=True,
+        learning_rate="constant",
+        n_iter_no_change=5,
+        tol=0.0,
+        max_iter=200,
+    ).fit(X, y)
+    best = int(np.argmin(model.history_[:, "valid_loss"]))
+    # On this split the two disagree: the first epoch of the best accuracy is another one.
+    assert best != np.argmax(model.validation_scores_)
+    # Training stopped on the loss's stall, five epochs after its lowest value.
+    assert model.n_iter_ == best + 1 + 5
+    assert model.best_validation_score_ == model.validation_scores_[best]
+    # Its weights are those of that epoch: the same fit, stopped there, predicts alike.
+    with pytest.warns(ConvergenceWarning):
+        stopped_there = clone(model).set_params(max_iter=best + 1).fit(X, y)
+    assert_allclose(model.predict_proba(X), stopped_there.predict_proba(X))
+
+
+@both_regressors
+def test_regressor_early_stopping_keeps_the_epoch_of_best_validation_r2(
+    Regressor, regression, tiny
+):
+    X, y = regression
+    model = tiny(Regressor, early_stopping=True, validation_fraction=0.2, max_iter=30)
+    model.fit(X, y)
+    assert model.best_validation_score_ == max(model.validation_scores_)
 
 
 @both_classifiers
@@ -740,6 +775,13 @@ def test_auto_early_stopping_splits_a_table_that_can_be_stratified(Estimator, ti
     X, y = make_classification(1000, 4, n_informative=3, n_redundant=0, random_state=0)
     model = tiny(Estimator, max_iter=2).fit(X, y)
     assert len(model.validation_scores_) == model.n_iter_
+
+
+@all_estimators
+def test_auto_early_stopping_holds_out_a_split_from_300_samples(Estimator, tiny):
+    X, y = make_classification(300, 4, n_informative=3, n_redundant=0, random_state=0)
+    assert tiny(Estimator, max_iter=2).fit(X, y).validation_scores_ is not None
+    assert tiny(Estimator, max_iter=2).fit(X[:299], y[:299]).validation_scores_ is None
 
 
 @both_regressors

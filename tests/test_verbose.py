@@ -53,6 +53,20 @@ def test_verbose_says_when_training_stopped_on_tol(capfd, tiny):
     )
 
 
+@pytest.mark.parametrize(
+    "cls, watched",
+    [(NonSpikingClassifier, "Validation loss"), (NonSpikingRegressor, "Validation score")],
+)
+def test_verbose_names_what_early_stopping_watched(cls, watched, capfd, tiny):
+    model = tiny(cls, verbose=2, early_stopping=True, validation_fraction=0.3, tol=10.0)
+    model.set_params(n_iter_no_change=2, max_iter=50, learning_rate="constant").fit(X, Y)
+    last = capfd.readouterr().out.splitlines()[-1]
+    assert last == (
+        f"{cls.__name__}: stopped after {model.n_iter_} epochs. {watched} did not "
+        "improve more than tol=10 for 2 consecutive epochs."
+    )
+
+
 def test_verbose_1_in_a_log_prints_lines_instead_of_a_bar(capfd, tiny):
     tiny(SpikingClassifier, verbose=1).fit(X, Y)
     out, err = capfd.readouterr()
@@ -66,7 +80,10 @@ def test_verbose_2_prints_the_validation_score_with_early_stopping(capfd, tiny):
     model.fit(X, Y)
     *lines, _ = capfd.readouterr().out.splitlines()
     assert len(lines) == model.n_iter_
-    assert f"valid_score={model.validation_scores_[-1]:.6f}" in lines[-1]
+    valid_loss = model.history_[-1, "valid_loss"]
+    assert (
+        f"valid_loss={valid_loss:.6f}, valid_score={model.validation_scores_[-1]:.6f}" in lines[-1]
+    )
 
 
 def test_verbose_1_draws_a_progress_bar_over_the_epochs_on_a_terminal(capfd, terminal, tiny):
