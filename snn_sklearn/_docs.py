@@ -73,7 +73,7 @@ def spike_penalty_parameter(default):
         ``loss_curve_`` includes the penalty; validation losses do not.
         ``0`` turns it off (the rate is not even computed). On
         ``benchmarks/energy_tradeoff.py`` (a classifier on digits and breast
-        cancer), ``0.1`` cut the hidden spikes by 40-50 % and the estimated
+        cancer), ``0.1`` cut the hidden spikes by 47-51 % and the estimated
         energy per prediction by 11 % against ``0`` at the same accuracy,
         ``0.01`` by 3 %; from ``1.0`` on, the default network fell silent
         (chance accuracy), and a fit that ends with no hidden spike warns.
