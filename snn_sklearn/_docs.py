@@ -101,8 +101,8 @@ _FIT_PARAMETERS = """\
     learning_rate : {"adaptive", "constant"}, default="adaptive"
         Schedule of Adam's learning rate. ``"constant"`` keeps
         ``learning_rate_init`` until training stops. ``"adaptive"`` divides it
-        by 5 when ``n_iter_no_change`` epochs in a row make no progress, at
-        most twice, and stops at the next such stall (as
+        by 5 when ``n_iter_no_change`` epochs in a row make no progress, once,
+        and stops at the next such stall (as
         :class:`~sklearn.neural_network.MLPClassifier`'s ``"adaptive"`` does for
         SGD, with this patience).
 

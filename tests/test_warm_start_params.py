@@ -126,9 +126,9 @@ def test_a_new_n_iter_no_change_stops_the_continued_fit(tiny, data):
 
 def test_a_new_adaptive_learning_rate_decays_before_stopping(tiny, data):
     model = fitted(tiny, SpikingClassifier, data, **STALLING)
-    # Two stalls divide the rate by 5 each, the third stops.
-    assert epochs_of_next_fit(model, data, learning_rate="adaptive") == 7
-    lr = model.learning_rate_init / 25
+    # The first stall divides the rate by 5, the second stops.
+    assert epochs_of_next_fit(model, data, learning_rate="adaptive") == 5
+    lr = model.learning_rate_init / 5
     assert {group["lr"] for group in model.net_.optimizer_.param_groups} == {lr}
 
 
