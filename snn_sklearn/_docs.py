@@ -102,9 +102,9 @@ _FIT_PARAMETERS = """\
         Schedule of Adam's learning rate. ``"constant"`` keeps
         ``learning_rate_init`` until training stops. ``"adaptive"`` divides it
         by 5 when ``n_iter_no_change`` epochs in a row make no progress, once,
-        and stops at the next such stall (as
-        :class:`~sklearn.neural_network.MLPClassifier`'s ``"adaptive"`` does for
-        SGD, with this patience).
+        and stops at the next such stall (after
+        :class:`~sklearn.neural_network.MLPClassifier`'s ``"adaptive"`` for SGD,
+        which divides by 5 at every stall until the rate is below 1e-6).
 
     learning_rate_init : float, default=2e-3
         Learning rate of the Adam optimiser at the start of each ``fit``.
