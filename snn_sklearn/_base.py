@@ -245,7 +245,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         # sums can neither overflow nor vanish, and float32 holds any weight given.
         sample_weight = power_of_two_scaled(sample_weight).astype(X.dtype)
         y = self._encode_targets(y, sample_weight, first_pass, classes)
-        self._early_stopping = self._resolve_early_stopping(y, incremental)
+        self._early_stopping = self._resolve_early_stopping(y, sample_weight, incremental)
         if first_pass:
             self._dtype = np.dtype(self.dtype)
             self._generator = torch.Generator().manual_seed(self._seed(self.random_state))
@@ -287,20 +287,20 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         configure_training(self.net_, params, self._early_stopping, self._validation_monitor)
         self._configure_module(self.net_.module_, params)
 
-    def _resolve_early_stopping(self, y, incremental):
+    def _resolve_early_stopping(self, y, sample_weight, incremental):
         """Whether this fit holds out a validation split.
 
         ``"auto"`` does so in ``fit`` from the task's
-        ``_auto_early_stopping_min_samples`` samples on, where the split can be
-        made: not where a class has a single sample, or more classes than either
-        part of a stratified split would hold (``early_stopping=True`` raises
-        there).
+        ``_auto_early_stopping_min_samples`` samples of positive weight on,
+        where the split can be made: not where a class has a single sample, or
+        more classes than either part of a stratified split would hold
+        (``early_stopping=True`` raises there).
         """
         if self.early_stopping != "auto":
             return self.early_stopping
         return (
             not incremental
-            and len(y) >= self._auto_early_stopping_min_samples
+            and np.count_nonzero(sample_weight) >= self._auto_early_stopping_min_samples
             and self._can_split_for_validation(y)
         )
 
@@ -407,7 +407,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
 
         net.train_split = None
         if validate:
-            train_idx, valid_idx = self._validation_split(y)
+            train_idx, valid_idx = self._validation_split(y, sample_weight)
             net.train_split = _PredefinedSplit(table(valid_idx))
             train = table(train_idx)
         else:
@@ -416,12 +416,13 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         epochs = 1 if incremental else self.max_iter
         progress = dict(net.callbacks_)["progress"]
         progress.verbose, progress.epochs = int(self.verbose), epochs
-        forward_params = self._forward_params(self._noise_generator(device))
+        net.training_inputs = self._forward_params(self._noise_generator(device))
         finished_before = _finished_epochs(net.history)
         try:
-            net.partial_fit(train, None, epochs=epochs, **forward_params)
+            net.partial_fit(train, None, epochs=epochs)
         finally:
             net.train_split = None
+            net.training_inputs = {}
         self._record_history(incremental, _finished_epochs(net.history) - finished_before)
 
     def _noise_generator(self, device):
@@ -430,7 +431,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         seed = int(torch.randint(np.iinfo(np.int32).max, (1,), generator=self._generator))
         return torch.Generator(device=device).manual_seed(seed)
 
-    def _validation_split(self, y):
+    def _validation_split(self, y, sample_weight):
         stratify = self._stratification(y)
         indices = np.arange(len(y))
         try:
@@ -452,6 +453,18 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
                 f"early_stopping needs at least 2 validation samples, but validation_fraction="
                 f"{self.validation_fraction} of the {len(y)} samples gives {len(valid_idx)}. "
                 "Increase validation_fraction, add samples, or set early_stopping=False."
+            )
+        # Samples of zero weight count for nothing: a split short of weighted
+        # samples has no loss or score to stop on, only NaNs.
+        n_weighted_valid = np.count_nonzero(sample_weight[valid_idx])
+        n_weighted_train = np.count_nonzero(sample_weight[train_idx])
+        if n_weighted_valid < 2 or not n_weighted_train:
+            raise ValueError(
+                "early_stopping needs samples of positive sample_weight on both sides of its "
+                f"validation split (at least 2 held out): of the {len(valid_idx)} held-out "
+                f"samples {n_weighted_valid} have one, of the other {len(train_idx)} "
+                f"{n_weighted_train}. Set early_stopping=False, change validation_fraction, "
+                "or give more samples a positive weight."
             )
         return train_idx, valid_idx
 

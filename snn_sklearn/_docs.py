@@ -137,9 +137,10 @@ _STOPPING_PARAMETERS = """\
         the best epoch. A classifier watches the validation loss (log-loss),
         not MLP's validation accuracy, which on a few dozen samples ties from
         early on; a regressor watches the validation R², as MLP does.
-        ``"auto"`` does so in ``fit`` when it gets at least 300 samples (never
-        in ``partial_fit``) and a stratified split can be made; on smaller
-        tables the validation split is too small to choose an epoch by.
+        ``"auto"`` does so in ``fit`` when it gets at least 300 samples of
+        positive weight (never in ``partial_fit``) and a stratified split can
+        be made; on smaller tables the validation split is too small to choose
+        an epoch by. Each part of the split needs samples of positive weight.
         ``partial_fit`` refuses ``True``, as MLP does.
 
     validation_fraction : float, default=0.1

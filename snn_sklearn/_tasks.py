@@ -1,6 +1,7 @@
 """Task logic: what classification and regression add to the shared base."""
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -175,7 +176,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
         return np.searchsorted(self.classes_, y).astype(np.int64)
 
     def _encode_labels(self, y, sample_weight, first_pass):
-        """A multilabel indicator matrix, as a float array of 0s and 1s."""
+        """A multilabel indicator matrix, dense or sparse, as a float array of 0s and 1s."""
         if first_pass:
             self.classes_ = np.arange(y.shape[1])
         elif y.shape[1] != len(self.classes_):
@@ -184,6 +185,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetworkEstimator):
                 f"{len(self.classes_)}."
             )
         self.n_outputs_ = y.shape[1]
+        if sparse.issparse(y):
+            y = y.toarray()
         return np.asarray(y, dtype=sample_weight.dtype)
 
     def _criterion(self):

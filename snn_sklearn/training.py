@@ -165,11 +165,20 @@ class WeightedNet(NeuralNet):
         :math:`\lambda r_i` to the per-sample losses, so it is weighted like
         them. Validation losses leave it out. The batch's largest penalty is
         recorded in the history as ``penalty``. At 0 the rate is never asked for.
+
+    Attributes
+    ----------
+    training_inputs : dict
+        Keyword arguments of the module's forward pass in training steps (a
+        stochastic encoder's ``generator``), set by the estimator around each
+        fit. They are not skorch's ``fit_params``: with scikit-learn's metadata
+        routing enabled, skorch refuses every fit parameter nobody requested.
     """
 
     def __init__(self, *args, spike_penalty=0.0, **kwargs):
         super().__init__(*args, **kwargs)
         self.spike_penalty = spike_penalty
+        self.training_inputs = {}
 
     def _set_training(self, training=True):
         """Put the module and criterion in training or evaluation mode.
@@ -185,13 +194,16 @@ class WeightedNet(NeuralNet):
 
     def train_step_single(self, batch, **fit_params):
         """One training forward and backward pass, with the firing-rate penalty if any."""
-        if not self.spike_penalty > 0:
-            return super().train_step_single(batch, **fit_params)
         self._set_training(True)
         Xi, yi = unpack_data(batch)
-        y_pred, rate = self.infer(Xi, return_rate=True, **fit_params)
-        penalty = self.spike_penalty * rate
-        self.history.record_batch("penalty", float(penalty.detach().max()))
+        inputs = {**self.training_inputs, **fit_params}
+        penalty = None
+        if self.spike_penalty > 0:
+            y_pred, rate = self.infer(Xi, return_rate=True, **inputs)
+            penalty = self.spike_penalty * rate
+            self.history.record_batch("penalty", float(penalty.detach().max()))
+        else:
+            y_pred = self.infer(Xi, **inputs)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True, sample_penalty=penalty)
         loss.backward()
         return {"loss": loss, "y_pred": y_pred}

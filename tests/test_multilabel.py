@@ -5,6 +5,7 @@ import functools
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy import sparse
 from sklearn.datasets import make_multilabel_classification
 from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import cross_val_score
@@ -37,6 +38,16 @@ def test_predicts_an_indicator_matrix_and_one_probability_per_label(Classifier, 
     assert_allclose(np.exp(model.predict_log_proba(X)), proba, rtol=1e-5)
     assert_array_equal(model.classes_, [0, 1, 2])
     assert (model.n_outputs_, model.out_activation_) == (3, "logistic")
+
+
+@CLASSIFIERS
+def test_a_sparse_indicator_matrix_trains_as_its_dense_copy(Classifier, tiny):
+    # As MLPClassifier, y may be a scipy sparse matrix; it once raised ValueError.
+    X, Y = _labels()
+    dense = tiny(Classifier).fit(X, Y)
+    from_sparse = tiny(Classifier).fit(X, sparse.csr_matrix(Y))
+    assert_array_equal(from_sparse.predict(X), dense.predict(X))
+    assert_allclose(from_sparse.predict_proba(X), dense.predict_proba(X))
 
 
 @CLASSIFIERS

@@ -12,6 +12,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 import torch
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.stats import loguniform, uniform
@@ -522,6 +523,29 @@ def test_samples_with_zero_weight_have_no_effect(Estimator, iris, regression, ti
     assert_allclose(outputs(weighted, X), outputs(without, X), rtol=1e-6, atol=1e-6)
 
 
+@all_estimators
+def test_metadata_routing_routes_sample_weight_and_changes_no_fit(
+    Estimator, iris, regression, tiny
+):
+    # The spiking estimators once passed their encoder's random generator to skorch
+    # as a fit parameter, which skorch refuses under routing: no fit could run.
+    X, y = data_for(Estimator, iris, regression)
+    weight = np.random.RandomState(0).rand(len(y))
+    params = {"encoder": "noisy"} if Estimator in SPIKING else {}
+    plain = tiny(Estimator, **params).fit(X, y, sample_weight=weight)
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = tiny(Estimator, **params).set_fit_request(sample_weight=True)
+        routed.set_score_request(sample_weight=False)
+        search = GridSearchCV(routed, {"alpha": [1e-4, 1e-3]}, cv=2).fit(X, y, sample_weight=weight)
+        routed.fit(X, y, sample_weight=weight)
+        partial = tiny(Estimator, **params)
+        classifier = issubclass(Estimator, ClassifierMixin)
+        partial.partial_fit(X, y, **({"classes": np.unique(y)} if classifier else {}))
+    assert_allclose(outputs(routed, X), outputs(plain, X))
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert partial.n_iter_ == 1
+
+
 @pytest.mark.parametrize(
     ("n_samples", "expected"), [(150, 150), (4000, 200), (10_000, 400), (20_000, 512)]
 )
@@ -782,6 +806,26 @@ def test_auto_early_stopping_holds_out_a_split_from_300_samples(Estimator, tiny)
     X, y = make_classification(300, 4, n_informative=3, n_redundant=0, random_state=0)
     assert tiny(Estimator, max_iter=2).fit(X, y).validation_scores_ is not None
     assert tiny(Estimator, max_iter=2).fit(X[:299], y[:299]).validation_scores_ is None
+
+
+@all_estimators
+def test_auto_early_stopping_counts_only_samples_of_positive_weight(Estimator, tiny):
+    X, y = make_classification(400, 4, n_informative=3, n_redundant=0, random_state=0)
+    weight = (np.arange(400) < 299).astype(float)
+    assert tiny(Estimator, max_iter=2).fit(X, y, sample_weight=weight).validation_scores_ is None
+    weight[299] = 1.0
+    assert tiny(Estimator, max_iter=2).fit(X, y, sample_weight=weight).validation_scores_
+
+
+@all_estimators
+def test_early_stopping_refuses_a_validation_split_of_zero_weight(Estimator, tiny):
+    # Its loss and score were NaN: the fit stopped early on the first epoch's weights.
+    X, y = make_classification(400, 4, n_informative=3, n_redundant=0, random_state=0)
+    weight = np.zeros(400)
+    weight[[np.flatnonzero(y == 0)[0], np.flatnonzero(y == 1)[0]]] = 1.0
+    model = tiny(Estimator, early_stopping=True, max_iter=2)
+    with pytest.raises(ValueError, match="positive sample_weight on both sides"):
+        model.fit(X, y, sample_weight=weight)
 
 
 @both_regressors
