@@ -36,7 +36,7 @@ DEFAULT_OUT = "snn_sklearn_demo"
 DEFAULT_MODELS_OUT = "snn_sklearn_models"
 NETWORKS = ("spiking", "nonspiking")
 # The estimators' defaults, for fit's help; tests/test_cli.py checks that they agree.
-DEFAULT_HIDDEN_LAYER_SIZES = (128, 128)
+DEFAULT_HIDDEN_LAYER_SIZES = {"spiking": (128,), "nonspiking": (128, 128)}
 DEFAULT_MAX_ITER = 200
 
 
@@ -133,7 +133,10 @@ def _parser():
 
 
 def _add_fit_parser(commands):
-    default_hidden = ",".join(map(str, DEFAULT_HIDDEN_LAYER_SIZES))
+    default_hidden = ", ".join(
+        f"{','.join(map(str, sizes))} for the {network} network"
+        for network, sizes in DEFAULT_HIDDEN_LAYER_SIZES.items()
+    )
     fit = commands.add_parser(
         "fit",
         help="cross-validate the networks on a CSV table, then fit and save them",

@@ -137,9 +137,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(128, 128)
-        Width of each hidden LIF layer.
-
+{_docs.SPIKING_HIDDEN_LAYER_SIZES_PARAMETER}
 {_docs.INPUT_BINS_PARAMETER}
 {_docs.SPIKING_PARAMETERS}
     readout : {{"mean", "max", "spike_count"}}, default="mean"
@@ -182,7 +180,7 @@ class SpikingClassifier(_SpikingNetworkMixin, NetworkClassifier):
 
     def __init__(
         self,
-        hidden_layer_sizes=(128, 128),
+        hidden_layer_sizes=(128,),
         *,
         input_bins=16,
         n_steps=8,
@@ -255,9 +253,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(128, 128)
-        Width of each hidden LIF layer.
-
+{_docs.SPIKING_HIDDEN_LAYER_SIZES_PARAMETER}
 {_docs.INPUT_BINS_PARAMETER}
 {_docs.SPIKING_PARAMETERS}
     readout : {{"mean", "max"}}, default="mean"
@@ -294,7 +290,7 @@ class SpikingRegressor(_SpikingNetworkMixin, NetworkRegressor):
 
     def __init__(
         self,
-        hidden_layer_sizes=(128, 128),
+        hidden_layer_sizes=(128,),
         *,
         input_bins=16,
         n_steps=8,

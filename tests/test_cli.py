@@ -295,18 +295,18 @@ def test_command_help_explains_every_option_with_examples(command, options):
 
 
 @pytest.mark.parametrize(
-    "Estimator",
+    ("network", "Estimator"),
     [
-        snn_sklearn.SpikingClassifier,
-        snn_sklearn.SpikingRegressor,
-        snn_sklearn.NonSpikingClassifier,
-        snn_sklearn.NonSpikingRegressor,
+        ("spiking", snn_sklearn.SpikingClassifier),
+        ("spiking", snn_sklearn.SpikingRegressor),
+        ("nonspiking", snn_sklearn.NonSpikingClassifier),
+        ("nonspiking", snn_sklearn.NonSpikingRegressor),
     ],
 )
-def test_fit_help_defaults_are_the_estimators(Estimator):
+def test_fit_help_defaults_are_the_estimators(network, Estimator):
     """The parser states the defaults without importing the estimators: they must agree."""
     params = Estimator().get_params()
-    assert params["hidden_layer_sizes"] == cli.DEFAULT_HIDDEN_LAYER_SIZES
+    assert params["hidden_layer_sizes"] == cli.DEFAULT_HIDDEN_LAYER_SIZES[network]
     assert params["max_iter"] == cli.DEFAULT_MAX_ITER
 
 
