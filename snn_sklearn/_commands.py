@@ -9,9 +9,11 @@ torch, scikit-learn and the estimators, which only a command needs.
 import contextlib
 import csv
 import sys
+import tempfile
 import time
 import warnings
 
+import numpy as np
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
@@ -68,8 +70,27 @@ CHART_SCORES = {"classification": "accuracy", "regression": "r2"}
 TEST_SIZE = 0.25
 
 
+def _output_folder(path):
+    """Create the folder ``path`` if needed and check that files can be written in it.
+
+    Called before any training, so that a folder the results cannot go to
+    fails at once, not after the fits.
+
+    Raises
+    ------
+    OSError
+        Naming the folder, if it cannot be created or written in.
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise OSError(f"cannot write in the output folder {path}: {error.strerror}") from error
+
+
 def demo(args):
-    args.out.mkdir(parents=True, exist_ok=True)
+    _output_folder(args.out)
     tasks = [
         ("iris", load_iris, "accuracy", _classifiers()),
         ("house prices", load_house_prices, "r2", _regressors()),
@@ -272,7 +293,7 @@ def fit(args):
         scored.append(make_model_pipeline(BASELINES[task](random_state=args.seed), X))
     folds = _folds(task, args.cv, args.seed)
     scoring = _scoring(task, y)
-    args.out.mkdir(parents=True, exist_ok=True)
+    _output_folder(args.out)
 
     _progress(f"{task.capitalize()} of {args.target!r} from {X.shape[1]} column(s), {len(y)} rows.")
     n_steps = len(scored) + len(models)
@@ -463,9 +484,14 @@ def predict(args):
     # The --id column as it reads in the file ("007" stays "007"), even if named "prediction".
     predictions = frame[[] if args.id is None else [args.id]].copy()
     with _one_thread(), _quiet_warnings():
-        predictions.insert(
-            predictions.shape[1], "prediction", model.predict(X), allow_duplicates=True
+        predicted = np.asarray(model.predict(X))
+        columns = (
+            {"prediction": predicted}
+            if predicted.ndim == 1
+            else {f"prediction_{k}": predicted[:, k] for k in range(predicted.shape[1])}
         )
+        for name, values in columns.items():
+            predictions.insert(predictions.shape[1], name, values, allow_duplicates=True)
         if args.proba:
             proba = model.predict_proba(X)
             for column, cls in enumerate(model.classes_):

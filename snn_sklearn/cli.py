@@ -274,11 +274,12 @@ DATA.csv needs a header line and the columns the model was fitted on; other
 columns are ignored, the target column among them if present. Missing values
 and categories not seen in fit are handled by the model's preprocessing. The
 output is a CSV table with one row per row of DATA.csv, in the same order: the
---id column first if given, a column 'prediction' and, with --proba, a column
-'proba_<class>' per class. The columns are read as they were in fit: a numeric
-column's cells that are not numbers, or a date column's that are not dates,
-are read as missing with a warning; more than 5% of 20 or more non-empty cells
-are an error (the column holds something else).""",
+--id column first if given, a column 'prediction' ('prediction_0',
+'prediction_1', ... for a model of several outputs or labels) and, with
+--proba, a column 'proba_<class>' per class (per label). The columns are read
+as they were in fit: a numeric column's cells that are not numbers, or a date
+column's that are not dates, are read as missing with a warning; more than 5%
+of 20 or more non-empty cells are an error (the column holds something else).""",
         epilog=f"""\
 examples:
   {PROG} predict models/spiking.skops new_houses.csv --out predictions.csv

@@ -1,11 +1,13 @@
 """The ``snn-sklearn`` command line: version, help, demo, fit, predict and their errors."""
 
 import contextlib
+import errno
 import io
 import sys
 
 import numpy as np
 import pytest
+from numpy.testing import assert_allclose
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 import snn_sklearn
@@ -244,6 +246,36 @@ def test_fit_without_skops_fails_before_training(tmp_path, monkeypatch):
     )
     assert "cross-validating" not in stderr + stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_fit_into_a_folder_it_cannot_write_fails_before_training(tmp_path, monkeypatch):
+    # A read-only folder used to take every fit before the first write failed.
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(_commands.tempfile, "TemporaryFile", read_only)
+    data = _write(_table(), tmp_path / "table.csv")
+    argv = ["fit", str(data), "--target", "label", "--out", str(tmp_path / "out"), *QUICK]
+    status, stdout, stderr = _run(argv)
+    assert status == 2
+    assert "cannot write in the output folder" in stderr and "Read-only file system" in stderr
+    assert "cross-validating" not in stderr + stdout
+
+
+@pytest.mark.parametrize("Estimator", [snn_sklearn.SpikingRegressor, snn_sklearn.SpikingClassifier])
+def test_predict_writes_a_column_per_output_of_a_multi_output_model(Estimator, tmp_path):
+    # Such a model, saved by persistence.dump, used to fail with pandas' message.
+    from snn_sklearn.persistence import dump
+
+    frame = _table()[["size", "rooms"]].fillna(0.0)
+    targets = np.c_[frame["size"] > 100, frame["rooms"] > 2].astype(int)
+    model = Estimator(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(frame, targets)
+    dump(model, tmp_path / "model.skops")
+    options = ["--proba"] if hasattr(model, "predict_proba") else []
+    predictions = _predict(tmp_path / "model.skops", frame, tmp_path, *options)
+    expected = ["prediction_0", "prediction_1"] + (["proba_0", "proba_1"] if options else [])
+    assert list(predictions.columns) == expected
+    assert_allclose(predictions[expected[:2]].to_numpy(), model.predict(frame), rtol=1e-6)
 
 
 def _predict(model, frame, tmp_path, *options):
