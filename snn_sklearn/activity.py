@@ -178,7 +178,8 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
         - ``dense_ops``: ``fan_in * fan_out * evaluations``;
         - ``effective_macs``, ``effective_acs``: effective operations per sample;
         - ``ann_macs``: MACs of the same connection in the non-spiking twin, whose
-          first layer reads the ``n_features_in_`` raw features (the
+          first layer reads what the SNN's encoder reads: the numeric embedding's
+          outputs, or the ``n_features_in_`` features with ``input_bins=0`` (the
           ``"population"`` encoder widens only the SNN's);
         - ``energy_snn_j``, ``energy_ann_j``: per-sample energy of the
           connection in each network, in joules.
