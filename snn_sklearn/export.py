@@ -293,8 +293,10 @@ def check_target(estimator_or_graph, target):
     Raises
     ------
     ValueError
-        If ``target`` is not one of the known targets; or as :func:`to_nir`
-        raises for an estimator it cannot export.
+        If ``target`` is not one of the known targets; if a graph's edges are
+        not one chain from its ``"input"`` to its ``"output"`` node through
+        every node, as :func:`to_nir` writes them; or as :func:`to_nir` raises
+        for an estimator it cannot export.
     ImportError, TypeError, sklearn.exceptions.NotFittedError
         As :func:`to_nir`.
 

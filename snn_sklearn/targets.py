@@ -131,23 +131,54 @@ def graph_checks(nir, graph, target):
     Returns
     -------
     report : TargetReport
+
+    Raises
+    ------
+    ValueError
+        If ``graph.edges`` do not form a single chain from the ``"input"`` node
+        to the ``"output"`` node through every node.
     """
-    layers = _layers(nir, graph)
+    layers = _layers(nir, _chain(graph))
     checks = {"xylo": _xylo, "speck": _speck, "spinnaker2": _spinnaker2}[target]
     return TargetReport(target, tuple(checks(nir, graph, layers)))
 
 
-def _layers(nir, graph):
-    """``(affine, neurons, scale)`` of each layer, in order; ``scale`` is None if unquantized."""
-    names = list(graph.nodes)
-    return [
-        (
-            graph.nodes[name],
-            graph.nodes[names[i + 1]],
-            graph.nodes[name].metadata.get("weight_scale"),
+def _chain(graph):
+    """The graph's nodes in the order its edges lead from ``"input"`` to ``"output"``.
+
+    The order of ``graph.nodes`` is not used: ``nir.read`` returns the nodes of a
+    file in another order than :func:`snn_sklearn.export.to_nir` wrote them.
+    """
+    successors = {}
+    for source, target in graph.edges:
+        successors.setdefault(source, []).append(target)
+    names = ["input"]
+    while names[-1] in successors and len(names) <= len(graph.nodes):
+        following = successors[names[-1]]
+        if len(following) != 1:
+            raise ValueError(
+                f"The graph is not a chain: node {names[-1]!r} has edges to {following}."
+            )
+        names.append(following[0])
+    if (
+        names[-1] != "output"
+        or sorted(names) != sorted(graph.nodes)
+        or len(graph.edges) != len(names) - 1
+    ):
+        raise ValueError(
+            "The graph is not a single chain from 'input' to 'output' through every node, "
+            f"as to_nir writes it: its edges lead {' -> '.join(names)}; its nodes are "
+            f"{sorted(graph.nodes)}."
         )
-        for i, name in enumerate(names)
-        if isinstance(graph.nodes[name], nir.Affine)
+    return [graph.nodes[name] for name in names]
+
+
+def _layers(nir, nodes):
+    """``(affine, neurons, scale)`` of each layer, in order; ``scale`` is None if unquantized."""
+    return [
+        (node, following, node.metadata.get("weight_scale"))
+        for node, following in zip(nodes[:-1], nodes[1:], strict=True)
+        if isinstance(node, nir.Affine)
     ]
 
 
@@ -185,8 +216,8 @@ def _spiking_input(graph, source):
     return Check("input", "spike events", value, spikes, source)
 
 
-def _spike_count_readout(nir, graph, source):
-    output = list(graph.nodes.values())[-2]
+def _spike_count_readout(nir, graph, layers, source):
+    output = layers[-1][1]
     spiking = isinstance(output, nir.LIF | nir.IF)
     value = f"{type(output).__name__} node (readout={graph.metadata.get('readout')!r})"
     return Check("output layer", "spiking neurons (readout='spike_count')", value, spiking, source)
@@ -318,7 +349,7 @@ def _spinnaker2(nir, graph, layers):
             not unsupported,
             f"{_S2}; {_S2_PRIMITIVES}",
         ),
-        _spike_count_readout(nir, graph, _S2_PRIMITIVES),
+        _spike_count_readout(nir, graph, layers, _S2_PRIMITIVES),
         _weight_bits(
             graph, TARGETS["spinnaker2"], f"{_S2} (ConversionConfig.scale_weights: [-127, 127])"
         ),

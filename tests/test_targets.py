@@ -8,7 +8,8 @@ import pytest
 from sklearn.datasets import make_classification
 
 from snn_sklearn import SpikingClassifier
-from snn_sklearn.export import check_target, to_nir
+from snn_sklearn.export import check_target, to_nir, write_nir
+from snn_sklearn.targets import TARGETS
 
 nir = pytest.importorskip("nir")
 
@@ -104,3 +105,70 @@ def test_spinnaker2_refuses_a_membrane_readout():
 def test_an_unknown_target_raises_a_value_error_listing_the_known_ones():
     with pytest.raises(ValueError, match="'xylo', 'speck', 'spinnaker2', got 'loihi'"):
         check_target(fitted(), "loihi")
+
+
+# A small model as SpikingClassifier's defaults make it (an LI readout), and an
+# integrate-and-fire one with a spike-count readout, both with two hidden layers.
+_CONFIGURATIONS = {
+    "default": {"readout": "mean", "encoder": "rate", "beta": 0.875},
+    "IF, spike_count": {"readout": "spike_count", "encoder": "rate", "beta": 1.0},
+}
+
+
+def reordered(graph):
+    """The same graph with its nodes dict in reverse order."""
+    return nir.NIRGraph(
+        nodes=dict(reversed(list(graph.nodes.items()))),
+        edges=list(graph.edges),
+        metadata=graph.metadata,
+    )
+
+
+@pytest.mark.parametrize("configuration", _CONFIGURATIONS)
+def test_a_graph_read_back_from_a_file_or_reordered_gets_the_in_memory_graphs_report(
+    configuration, tmp_path
+):
+    estimator = fitted(hidden=(16, 16), **_CONFIGURATIONS[configuration])
+    path = tmp_path / "model.nir"
+    write_nir(estimator, path, weight_bits=8)
+    in_memory = to_nir(estimator, weight_bits=8)
+    read_back = nir.read(path)
+    assert list(read_back.nodes) != list(in_memory.nodes)  # what makes the case
+    for target in TARGETS:
+        expected = check_target(in_memory, target)
+        for graph in (read_back, reordered(in_memory)):
+            report = check_target(graph, target)
+            assert report.fits == expected.fits, (target, str(report))
+            assert failing(report) == failing(expected), target
+            assert report.checks == expected.checks, target
+
+
+def test_spinnaker2_refuses_the_membrane_readout_of_a_graph_read_back(tmp_path):
+    path = tmp_path / "model.nir"
+    write_nir(fitted(hidden=(16, 16), **_CONFIGURATIONS["default"]), path, weight_bits=8)
+    report = check_target(nir.read(path), "spinnaker2")
+    assert {"node types", "output layer"} <= set(failing(report))
+
+
+def test_speck_fits_an_integrate_and_fire_graph_read_back(tmp_path):
+    path = tmp_path / "model.nir"
+    write_nir(fitted(hidden=(16, 16), **_CONFIGURATIONS["IF, spike_count"]), path, weight_bits=8)
+    assert "neuron model" not in failing(check_target(nir.read(path), "speck"))
+
+
+@pytest.mark.parametrize("change", ["a missing edge", "a branch", "a cycle", "no input node"])
+def test_a_graph_that_is_not_a_chain_from_input_to_output_raises_a_value_error(change):
+    graph = to_nir(fitted(hidden=(16, 16)), weight_bits=8)
+    nodes, edges = dict(graph.nodes), list(graph.edges)
+    if change == "a missing edge":
+        edges.remove(("affine_1", "lif_1"))
+    elif change == "a branch":
+        edges.append(("lif_1", "affine_out"))
+    elif change == "a cycle":
+        edges[edges.index(("lif_2", "affine_out"))] = ("lif_2", "affine_2")
+    else:
+        nodes["source"] = nodes.pop("input")
+        edges = [("source" if a == "input" else a, b) for a, b in edges]
+    broken = nir.NIRGraph(nodes=nodes, edges=edges, metadata=graph.metadata)
+    with pytest.raises(ValueError, match="not a (single )?chain"):
+        check_target(broken, "xylo")
