@@ -126,7 +126,10 @@ def split_target(frame, target, path):
     """Separate the feature columns from the target column.
 
     Rows without a target value are dropped. The target is read as numbers
-    when all its values are numbers, as text otherwise.
+    when at least :data:`MIN_SHARE` of its values are numbers (from
+    :data:`MIN_ROWS` values on; all of them below), as a feature column is: the
+    rows of its other values are then dropped too, with a warning naming them.
+    Otherwise it is read as text.
 
     Returns
     -------
@@ -145,8 +148,19 @@ def split_target(frame, target, path):
         raise ValueError(f"the target column {target!r} of {path} has no values")
     y = frame.loc[known, target]
     numbers = pd.to_numeric(y, errors="coerce")
-    if numbers.notna().all():
-        y = numbers
+    read = numbers.notna()
+    if read.all() or (len(y) >= MIN_ROWS and read.mean() >= MIN_SHARE):
+        if not read.all():
+            bad = y[~read]
+            examples = ", ".join(plain(value) for value in bad.unique()[:N_EXAMPLES])
+            warnings.warn(
+                f"the target column {target!r} of {path} holds numbers, but {len(bad)} of its "
+                f"{len(y)} non-empty cell(s) do not: {examples}; their rows are dropped",
+                UserWarning,
+                stacklevel=2,
+            )
+            known[known] = read.to_numpy()
+        y = numbers[read]
     return frame.loc[known].drop(columns=target), y, int((~known).sum())
 
 

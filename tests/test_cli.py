@@ -429,6 +429,21 @@ def test_fit_scores_are_reproducible_with_the_same_seed(tmp_path):
     pd.testing.assert_frame_equal(*tables)
 
 
+def test_fit_reads_a_numeric_target_with_a_bad_cell_as_numbers_dropping_its_row(tmp_path):
+    # The whole target was read as class labels, and --task regression refused it.
+    frame = _table()
+    frame["price"] = frame["price"].round(1).astype(object)
+    frame.loc[3, "price"] = "?"
+    data = _write(frame, tmp_path / "table.csv")
+    status, _, stderr = _run(
+        ["fit", str(data), "--target", "price", "--out", str(tmp_path), *QUICK]
+    )
+    assert status == 0, stderr
+    assert "1 of its" in stderr and "'?'; their rows are dropped" in stderr
+    assert "Regression of 'price'" in stderr
+    assert f"on all {N_ROWS - 1} rows" in stderr
+
+
 def test_fit_drops_rows_without_a_target_and_says_so(tmp_path):
     frame = _table()
     frame.loc[[0, 1], "label"] = np.nan
