@@ -1,7 +1,10 @@
 """Cross-validated comparison of several estimators in one table."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv, cross_validate
 
 from ._optional import import_optional
@@ -16,7 +19,9 @@ def compare_models(estimators, X, y, *, cv=5, scoring=None, n_jobs=None):
     Each estimator is evaluated with :func:`~sklearn.model_selection.cross_validate`;
     the folds are drawn once, so every model is trained and tested on the same
     splits even when ``cv`` shuffles. A fit or score that fails gives ``nan`` in
-    that fold, with scikit-learn's warning, instead of stopping the comparison.
+    that fold, with scikit-learn's warning, instead of stopping the comparison; a
+    model whose every fit fails gets ``nan`` throughout its row, with a
+    :class:`~sklearn.exceptions.FitFailedWarning` naming it and its error.
 
     Parameters
     ----------
@@ -108,7 +113,19 @@ def compare_models(estimators, X, y, *, cv=5, scoring=None, n_jobs=None):
 
     rows = {}
     for name, estimator in estimators.items():
-        result = cross_validate(estimator, X, y, cv=splits, scoring=scoring, n_jobs=n_jobs)
+        try:
+            result = cross_validate(estimator, X, y, cv=splits, scoring=scoring, n_jobs=n_jobs)
+        except ValueError as error:
+            # cross_validate raises, rather than warns, when every fit fails.
+            if "fits failed" not in str(error):
+                raise
+            warnings.warn(
+                f"Every fit of {name!r} failed, so its scores are nan.{error}",
+                FitFailedWarning,
+                stacklevel=2,
+            )
+            rows[name] = {}
+            continue
         scores = {key.removeprefix("test_"): value for key, value in result.items()}
         # Scorers first, in the order given, then the timings.
         order = [key for key in scores if key not in ("fit_time", "score_time")]
@@ -118,5 +135,16 @@ def compare_models(estimators, X, y, *, cv=5, scoring=None, n_jobs=None):
             row[f"{key}_std"] = np.std(scores[key])
         rows[name] = row
     results = pd.DataFrame.from_dict(rows, orient="index")
+    if results.columns.empty:
+        names = [*_scorer_names(scoring), "fit_time", "score_time"]
+        columns = [f"{key}{stat}" for key in names for stat in ("_mean", "_std")]
+        results = pd.DataFrame(np.nan, index=results.index, columns=columns)
     results.index.name = "model"
     return results
+
+
+def _scorer_names(scoring):
+    """The scorers' names in ``cross_validate``'s result: ``"score"`` for a single one."""
+    if isinstance(scoring, str) or callable(scoring):
+        return ["score"]
+    return list(scoring)

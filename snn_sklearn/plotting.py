@@ -14,6 +14,7 @@ scikit-learn's own ``Display`` classes, which work with these estimators
 unchanged (see ``docs/plotting.md``).
 """
 
+import sys
 from numbers import Integral
 
 import numpy as np
@@ -41,6 +42,8 @@ _LOSS_COLOUR, _SCORE_COLOUR = "C0", "C1"
 _SPIKE_COLOUR, _THRESHOLD_COLOUR = "#1a1a8c", "C3"
 # plot_model_comparison's bar colours, by family of model.
 _FAMILY_COLOURS = {"spiking": "C0", "non-spiking": "C1", "baseline": "0.6"}
+# Beyond these decimals, bar labels switch to scientific notation.
+_MAX_DECIMALS = 6
 _METRIC_LABELS = {"r2": "R²", "fit_time": "fit time (s)", "score_time": "score time (s)"}
 # The loss each output activation is trained with (``out_activation_``, as in MLP).
 _LOSS_NAMES = {"softmax": "cross-entropy", "logistic": "cross-entropy", "identity": "squared error"}
@@ -163,11 +166,11 @@ def plot_loss_curves(estimators, *, titles=None, n_cols=2):
             f"plot_loss_curves got {len(titles)} titles for {len(estimators)} estimators; "
             "give one title per estimator, or titles=None."
         )
-    if not isinstance(n_cols, int) or n_cols < 1:
+    if isinstance(n_cols, bool) or not isinstance(n_cols, Integral) or n_cols < 1:
         raise ValueError(f"n_cols must be an integer >= 1, got {n_cols!r}.")
     from matplotlib.figure import Figure
 
-    n_cols = min(n_cols, len(estimators))
+    n_cols = min(int(n_cols), len(estimators))
     n_rows = -(-len(estimators) // n_cols)
     figure = Figure(figsize=(5 * n_cols, 4 * n_rows), layout="constrained")
     axes = figure.subplots(n_rows, n_cols, squeeze=False).ravel()
@@ -451,11 +454,11 @@ def plot_model_comparison(result, *, scoring=None, ax=None, estimators=None):
         for the default classification scorers).
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; None makes a new figure.
-    estimators : dict of str to estimator, default=None
-        The models given to ``compare_models``: each row's family is that of its
-        estimator (or of a Pipeline's last step): spiking for
-        :class:`~snn_sklearn.SpikingClassifier` and
-        :class:`~snn_sklearn.SpikingRegressor`, non-spiking for their twins,
+    estimators : dict of name to estimator, default=None
+        The models given to ``compare_models``, keyed as the rows of ``result``
+        (strings or not): each row's family is that of its estimator (or of a
+        Pipeline's last step): spiking for :class:`~snn_sklearn.SpikingClassifier`
+        and :class:`~snn_sklearn.SpikingRegressor`, non-spiking for their twins,
         baseline otherwise. None reads the family from the row's name: one
         containing "spiking" or "snn" is spiking, unless it says "non-spiking"
         (or "nonspiking"); any other is a baseline.
@@ -506,7 +509,7 @@ def plot_model_comparison(result, *, scoring=None, ax=None, estimators=None):
     std_column = scoring + _STD
     errors = np.asarray(result[std_column], dtype=float) if std_column in columns else None
     names = [str(name) for name in result.index]
-    families = [_family(name, (estimators or {}).get(name)) for name in names]
+    families = [_family(str(name), (estimators or {}).get(name)) for name in result.index]
     ax = _new_axes(ax)
     positions = np.arange(len(names))
     ax.bar(
@@ -553,13 +556,13 @@ def _family(name, estimator):
 
 def _label_bars(ax, positions, means, spread):
     """Write each bar's value past the end of its error bar."""
-    decimals = _decimals(means)
+    spec = _value_format(means)
     for position, mean, extra in zip(positions, means, spread, strict=True):
         if np.isnan(mean):
             continue
         up = mean >= 0
         ax.annotate(
-            f"{mean:.{decimals}f}",
+            f"{mean:{spec}}",
             (position, mean + extra if up else mean - extra),
             xytext=(0, 3 if up else -3),
             textcoords="offset points",
@@ -569,17 +572,28 @@ def _label_bars(ax, positions, means, spread):
         )
 
 
-def _decimals(values):
-    """Decimals that show three significant digits of the largest value (three for
-    scores up to 1) and at least one of the smallest difference between two."""
+def _value_format(values):
+    """The format spec of the bars' labels, telling apart the closest two values.
+
+    Fixed-point, with the decimals that show three significant digits of the
+    largest value (three for scores up to 1) and at least one of the smallest
+    difference between two. When that takes more than six decimals, scientific
+    notation instead, with the mantissa digits that show the same.
+    """
     values = values[np.isfinite(values)]
     if not values.size or not np.any(values):
-        return 3
-    decimals = 3 - int(np.ceil(np.log10(np.max(np.abs(values)))))
+        return ".3f"
+    magnitude = np.log10(np.max(np.abs(values)))
+    decimals = 3 - int(np.ceil(magnitude))
+    mantissa_decimals = 2
     gaps = np.diff(np.unique(values))
     if gaps.size:
-        decimals = max(decimals, -int(np.floor(np.log10(np.min(gaps)))))
-    return int(np.clip(decimals, 0, 6))
+        gap = int(np.floor(np.log10(np.min(gaps))))
+        decimals = max(decimals, -gap)
+        mantissa_decimals = max(mantissa_decimals, int(np.floor(magnitude)) - gap)
+    if decimals <= _MAX_DECIMALS:
+        return f".{max(decimals, 0)}f"
+    return f".{mantissa_decimals}e"
 
 
 def _zoom_to_bars(ax, lows, highs):
@@ -634,7 +648,10 @@ def _record_one(estimator, x, caller):
     """``record`` of one sample, after the pipeline's preceding steps."""
     final, head = _unwrap(estimator)
     _check_spiking(final, caller)
-    if getattr(x, "ndim", None) != 2:
+    if _is_series(x):
+        # A one-row DataFrame, keeping the column names a ColumnTransformer selects by.
+        x = x.to_frame().T.infer_objects()
+    elif getattr(x, "ndim", None) != 2:
         x = np.asarray(x)
         if x.ndim == 1:
             x = x.reshape(1, -1)
@@ -646,6 +663,12 @@ def _record_one(estimator, x, caller):
     if head is not None:
         x = head.transform(x)
     return record(final, x)
+
+
+def _is_series(x):
+    """Whether ``x`` is a pandas Series, without importing pandas when it is not loaded."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(x, pandas.Series)
 
 
 def _layer_index(layer, names):

@@ -5,7 +5,9 @@ import sys
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.datasets import load_iris
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import KFold, cross_validate
 from sklearn.tree import DecisionTreeClassifier
@@ -19,6 +21,13 @@ TIMINGS = ["fit_time_mean", "fit_time_std", "score_time_mean", "score_time_std"]
 
 def _columns(scorer_names):
     return [f"{name}_{stat}" for name in scorer_names for stat in ("mean", "std")] + TIMINGS
+
+
+class _FailingRegressor(RegressorMixin, BaseEstimator):
+    """A regressor whose every fit fails."""
+
+    def fit(self, X, y):
+        raise RuntimeError("this model cannot fit")
 
 
 def _regressors():
@@ -103,3 +112,42 @@ def test_compare_models_without_pandas_says_how_to_install_it(monkeypatch, regre
     X, y = regression_data
     with pytest.raises(ImportError, match=r'pip install "snn-sklearn\[pandas\]"'):
         compare_models(_regressors(), X, y)
+
+
+def test_compare_models_gives_nan_for_a_model_whose_every_fit_fails(regression_data):
+    X, y = regression_data
+    models = {"failing": _FailingRegressor(), **_regressors()}
+    with pytest.warns(FitFailedWarning, match=r"'failing' failed(?s:.*)this model cannot fit"):
+        results = compare_models(models, X, y, cv=3, scoring=["r2"])
+    assert results.index.tolist() == ["failing", "linear", "ridge"]
+    assert results.columns.tolist() == _columns(["r2"])
+    assert results.loc["failing"].isna().all()
+    r2 = cross_validate(Ridge(alpha=10.0), X, y, cv=3, scoring="r2")["test_score"]
+    assert results.loc["ridge", "r2_mean"] == pytest.approx(r2.mean())
+
+
+@pytest.mark.parametrize(
+    ("scoring", "names"),
+    [
+        ("r2", ["score"]),
+        (["r2", "neg_mean_absolute_error"], ["r2", "neg_mean_absolute_error"]),
+        ({"fit": "r2"}, ["fit"]),
+    ],
+)
+def test_compare_models_of_models_that_all_fail_gives_a_table_of_nan(
+    regression_data, scoring, names
+):
+    X, y = regression_data
+    models = {"first": _FailingRegressor(), "second": _FailingRegressor()}
+    with pytest.warns(FitFailedWarning, match="Every fit of") as caught:
+        results = compare_models(models, X, y, cv=2, scoring=scoring)
+    assert all(f"'{name}'" in str(w.message) for name, w in zip(models, caught, strict=True))
+    assert results.index.tolist() == ["first", "second"]
+    assert results.columns.tolist() == _columns(names)
+    assert results.isna().all(axis=None)
+
+
+def test_compare_models_still_raises_an_error_that_is_not_a_failed_fit(regression_data):
+    X, y = regression_data
+    with pytest.raises(ValueError, match="not_a_scorer"):
+        compare_models(_regressors(), X, y, cv=2, scoring="not_a_scorer")

@@ -8,12 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from sklearn.compose import ColumnTransformer
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from snn_sklearn import (
     NonSpikingClassifier,
@@ -207,12 +208,20 @@ def test_loss_curves_drop_the_empty_panels_of_the_last_row(iris):
         ({"estimators": []}, "at least one"),
         ({"titles": ["only one"]}, "one title per estimator"),
         ({"n_cols": 0}, "n_cols must be an integer >= 1"),
+        ({"n_cols": True}, "n_cols must be an integer >= 1"),
+        ({"n_cols": 2.0}, "n_cols must be an integer >= 1"),
     ],
 )
 def test_loss_curves_refuse_what_they_cannot_lay_out(iris, arguments, message):
     models = [fitted(NonSpikingClassifier, iris)] * 2
     with pytest.raises(ValueError, match=message):
         plot_loss_curves(**{"estimators": models, **arguments})
+
+
+def test_loss_curves_take_a_numpy_integer_n_cols(iris):
+    figure = plot_loss_curves([fitted(NonSpikingClassifier, iris)] * 3, n_cols=np.int64(3))
+    assert {ax.get_subplotspec().rowspan.start for ax in figure.axes} == {0}
+    assert len(figure.axes) == 3
 
 
 # ------------------------------------------------------------------- spikes
@@ -254,6 +263,33 @@ def test_spikes_of_a_pipeline_record_the_transformed_sample(pipeline):
     expected = record(final, fitted_pipeline[0].transform(X[:1]))[0]
     heat_map = plot_spikes(fitted_pipeline, X[0]).axes[1]
     np.testing.assert_array_equal(heat_map.images[0].get_array(), expected["membrane"][0].T)
+
+
+@pytest.fixture(scope="module")
+def table_pipeline():
+    """A pipeline selecting a DataFrame's columns by name, and that DataFrame."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"age": rng.normal(40, 10, 60), "city": rng.choice(["oslo", "rome"], 60)})
+    preprocess = ColumnTransformer(
+        [("num", StandardScaler(), ["age"]), ("cat", OneHotEncoder(), ["city"])]
+    )
+    model = SpikingClassifier((8,), threshold=THRESHOLD, **SMALL)
+    return make_pipeline(preprocess, model).fit(table, table["age"] > 40), table
+
+
+def test_spikes_of_a_dataframe_row_record_it_by_column_name(table_pipeline):
+    fitted_pipeline, table = table_pipeline
+    expected = record(fitted_pipeline[-1], fitted_pipeline[0].transform(table.iloc[[0]]))[0]
+    heat_map = plot_spikes(fitted_pipeline, table.iloc[0]).axes[1]
+    np.testing.assert_array_equal(heat_map.images[0].get_array(), expected["membrane"][0].T)
+
+
+def test_membrane_of_a_dataframe_row_records_it_by_column_name(table_pipeline):
+    fitted_pipeline, table = table_pipeline
+    expected = record(fitted_pipeline[-1], fitted_pipeline[0].transform(table.iloc[[0]]))[0]
+    ax = plot_membrane(fitted_pipeline, table.iloc[0], layer=0, neuron=1)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), expected["membrane"][0][:, 1])
 
 
 @pytest.mark.parametrize("shape", [(2, 4), (1, 1, 4)])
@@ -485,6 +521,17 @@ def test_comparison_labels_each_bar_with_its_value():
         assert text.xy[1] == pytest.approx(mean + std)
 
 
+@pytest.mark.parametrize(
+    "means", [[-1.06e-10, -5.06e-8], [2.5e-9, 2.6e-9, 1e-12], [0.5, 0.5 + 3e-9]]
+)
+def test_comparison_labels_tell_apart_values_closer_than_a_millionth(means):
+    names = list("abc")[: len(means)]
+    table = scores_table("neg_mean_squared_error", means, [0.0] * len(means), names)
+    labels = [text.get_text() for text in plot_model_comparison(table).texts]
+    assert len(set(labels)) == len(means)
+    np.testing.assert_allclose([float(label) for label in labels], means, rtol=0.01)
+
+
 def test_comparison_colours_bars_by_family_read_from_the_names():
     names = ["spiking (32)", "SNN large", "non-spiking", "logistic", "forest"]
     table = scores_table("r2", [0.5, 0.6, 0.55, 0.4, 0.7], [0.0] * 5, names)
@@ -504,6 +551,15 @@ def test_comparison_colours_bars_by_the_family_of_the_given_estimators(compariso
     assert legend == ["spiking", "non-spiking"]
     ridge, knn = (to_rgba(bar.get_facecolor()) for bar in ax.patches)
     assert ridge != knn
+
+
+def test_comparison_reads_the_families_of_estimators_under_names_that_are_not_strings():
+    table = scores_table("r2", [0.5, 0.6, 0.4], [0.0] * 3, [1, 2, 3])
+    estimators = {1: SpikingRegressor(), 2: NonSpikingRegressor(), 3: Ridge()}
+    ax = plot_model_comparison(table, estimators=estimators)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["spiking", "non-spiking", "baseline"]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["1", "2", "3"]
 
 
 def test_comparison_legend_names_the_families_beside_the_axes():
