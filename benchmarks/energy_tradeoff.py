@@ -10,8 +10,10 @@ column is the median over the seeds. The table is printed and written to
 ``benchmarks/results/energy_tradeoff.txt``; with matplotlib installed, the curve
 is also saved as ``benchmarks/results/energy_tradeoff.png``.
 
-Run ``python benchmarks/energy_tradeoff.py`` (3 seeds, about 15 minutes on 2
+Run ``python benchmarks/energy_tradeoff.py`` (3 seeds, a few minutes on 2
 free cores) or ``--seeds 2`` / ``--penalties 0 0.1 1`` for less.
+``--hidden-layer-sizes 128 128`` sweeps another network than the default; its
+files are then named after it (``energy_tradeoff_128x128.txt``).
 """
 
 import argparse
@@ -42,10 +44,10 @@ COLUMNS = (
 )
 
 
-def measure(X_train, X_test, y_train, y_test, penalty, seed):
+def measure(X_train, X_test, y_train, y_test, penalty, seed, params):
     """Test accuracy and activity of one fitted pipeline."""
     model = make_pipeline(
-        StandardScaler(), SpikingClassifier(spike_penalty=penalty, random_state=seed)
+        StandardScaler(), SpikingClassifier(spike_penalty=penalty, random_state=seed, **params)
     )
     model.fit(X_train, y_train)
     scaler, estimator = model
@@ -63,14 +65,14 @@ def measure(X_train, X_test, y_train, y_test, penalty, seed):
     }
 
 
-def sweep(load, penalties, seeds):
+def sweep(load, penalties, seeds, params):
     """Median of each measure over the seeds, per penalty."""
     X, y = load(return_X_y=True)
     runs = {penalty: [] for penalty in penalties}
     for seed in seeds:
         split = train_test_split(X, y, test_size=0.25, random_state=seed, stratify=y)
         for penalty in penalties:
-            runs[penalty].append(measure(*split, penalty, seed))
+            runs[penalty].append(measure(*split, penalty, seed, params))
     rows = {
         penalty: {key: statistics.median(run[key] for run in results) for key in results[0]}
         for penalty, results in runs.items()
@@ -82,11 +84,12 @@ def sweep(load, penalties, seeds):
     return rows
 
 
-def format_table(results, seeds):
+def format_table(results, seeds, params):
     """The results as a Markdown table."""
     header = ["data set", "spike_penalty", *(name for name, _ in COLUMNS)]
+    settings = ", ".join(f"{name}={value!r}" for name, value in params.items())
     lines = [
-        f"Median over seeds {list(seeds)}; SpikingClassifier defaults, StandardScaler, "
+        f"Median over seeds {list(seeds)}; SpikingClassifier({settings}), StandardScaler, "
         "75/25 stratified split; activity on the test set.",
         "delta_pt: accuracy change in points and energy_change_pct: change of E_SNN, "
         "both against the first penalty.",
@@ -132,18 +135,25 @@ def main():
     parser.add_argument("--seeds", type=int, default=3, help="number of seeds (default 3)")
     parser.add_argument("--penalties", type=float, nargs="+", default=PENALTIES)
     parser.add_argument("--datasets", nargs="+", choices=sorted(DATASETS), default=list(DATASETS))
+    parser.add_argument(
+        "--hidden-layer-sizes", type=int, nargs="+", help="the network's (default: its default)"
+    )
     args = parser.parse_args()
     seeds = range(args.seeds)
+    params, stem = {}, "energy_tradeoff"
+    if args.hidden_layer_sizes:
+        params["hidden_layer_sizes"] = tuple(args.hidden_layer_sizes)
+        stem += "_" + "x".join(map(str, args.hidden_layer_sizes))
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     results = {}
     for dataset in args.datasets:
-        results[dataset] = sweep(DATASETS[dataset], args.penalties, seeds)
+        results[dataset] = sweep(DATASETS[dataset], args.penalties, seeds, params)
         print(f"{dataset}: done", flush=True)
-    table = format_table(results, seeds)
+    table = format_table(results, seeds, params)
     print(table)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "energy_tradeoff.txt").write_text(table + "\n")
-    plot(results, RESULTS / "energy_tradeoff.png")
+    (RESULTS / f"{stem}.txt").write_text(table + "\n")
+    plot(results, RESULTS / f"{stem}.png")
 
 
 if __name__ == "__main__":
