@@ -73,7 +73,8 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
     :meth:`_criterion`, :meth:`_validation_score`, :meth:`_output_activation`,
     and the class attributes ``_validation_monitor``, what early stopping
     watches, and ``_auto_early_stopping_min_samples``) and their public
-    ``__init__``.
+    ``__init__``. ``_embedding_counts_down`` says whether the numeric
+    embedding's lower bins count down (see :mod:`snn_sklearn.embeddings`).
 
     On a warm start (``warm_start=True`` or ``partial_fit``) every parameter
     is applied to the fitted network except those that fix its structure,
@@ -81,6 +82,7 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
     ``ValueError``.
     """
 
+    _embedding_counts_down = False
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "input_bins": [Interval(Integral, 0, None, closed="left")],
@@ -345,7 +347,9 @@ class BaseNetworkEstimator(SavedNetworkMixin, BaseEstimator, metaclass=ABCMeta):
         A loaded model rebuilds its net here from the parameters of its last fit.
         """
         embedding = (
-            None if self._input_edges is None else PiecewiseLinearEmbedding(self._input_edges)
+            None
+            if self._input_edges is None
+            else PiecewiseLinearEmbedding(self._input_edges, self._embedding_counts_down)
         )
         # torch's layers draw their first weights from the global generator, and
         # initialize_weights redraws them from the private one: the global state is

@@ -374,6 +374,9 @@ def _embed(g, embedding, x):
     shifted = g.op("Sub", picked, g.constant(_array(embedding.lower)[:, None]))
     scaled = g.op("Div", shifted, g.constant(_array(embedding.width)[:, None]))
     bins = g.op("Clip", scaled, g.constant(0.0), g.constant(1.0))
+    if embedding.count_down:
+        counting_down = g.constant(_array(embedding.counting_down)[:, None])
+        bins = g.op("Abs", g.op("Sub", bins, counting_down))
     return g.op("Concat", clipped, g.op("Transpose", bins, perm=[1, 0]), axis=1)
 
 

@@ -17,6 +17,15 @@ and a piecewise-linear encoding over :math:`K` bins whose edges
 :math:`b_0 < \dots < b_K` are quantiles of the training data. A feature with
 few distinct values gets fewer bins (a one-hot column one, a constant none).
 The encoding is static, so it costs one pass per sample, not one per time step.
+
+For a spiking network (``count_down=True``) the :math:`\lfloor K/2 \rfloor` bins
+below the median count down instead, :math:`1 - e_k(x)`: 1 until :math:`x`
+reaches the bin. The channels span the same piecewise-linear functions of
+:math:`x` (the next layer's weight changes sign and its bias takes up the
+difference), but a value near the median sets few channels, not half of them:
+over the training data about a quarter of a feature's bins are nonzero instead
+of half, and the first layer, whose operations are counted per nonzero input
+(:mod:`snn_sklearn.activity`), does about half the multiply-adds.
 """
 
 import numpy as np
@@ -100,6 +109,8 @@ class PiecewiseLinearEmbedding(nn.Module):
     ----------
     edges : list of array-like
         Increasing bin edges of each feature, from :func:`quantile_bin_edges`.
+    count_down : bool, default=False
+        Whether the lower half of each feature's bins counts down (see above).
 
     Attributes
     ----------
@@ -110,19 +121,27 @@ class PiecewiseLinearEmbedding(nn.Module):
         channel per bin, feature by feature.
     """
 
-    def __init__(self, edges):
+    def __init__(self, edges, count_down=False):
         super().__init__()
-        feature, lower, width = [], [], []
+        self.count_down = count_down
+        feature, lower, width, counting_down = [], [], [], []
         for index, feature_edges in enumerate(edges):
             feature_edges = np.asarray(feature_edges, dtype=np.float64)
-            feature += [index] * (len(feature_edges) - 1)
+            n_bins = len(feature_edges) - 1
+            feature += [index] * n_bins
             lower += list(feature_edges[:-1])
             width += list(np.diff(feature_edges))
+            lower_half = n_bins // 2 if count_down else 0
+            counting_down += [1.0] * lower_half + [0.0] * (n_bins - lower_half)
         self.n_features = len(edges)
         self.n_outputs = self.n_features + len(feature)
         self.register_buffer("feature", torch.tensor(feature, dtype=torch.int64))
         self.register_buffer("lower", torch.tensor(lower, dtype=torch.float64))
         self.register_buffer("width", torch.tensor(width, dtype=torch.float64))
+        # Derived from the edges, so not saved: a saved network's buffers are as before.
+        self.register_buffer(
+            "counting_down", torch.tensor(counting_down, dtype=torch.float64), persistent=False
+        )
 
     def forward(self, x):
         """Embed a batch of features.
@@ -142,4 +161,6 @@ class PiecewiseLinearEmbedding(nn.Module):
         # In place on index_select's fresh copy: the same arithmetic with three
         # fewer (batch, n_bins) temporaries, about a third faster.
         bins = x.index_select(1, self.feature).sub_(self.lower).div_(self.width).clamp_(0.0, 1.0)
+        if self.count_down:
+            bins.sub_(self.counting_down).abs_()
         return torch.cat([clipped, bins], dim=1)

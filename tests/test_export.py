@@ -24,6 +24,7 @@ from snn_sklearn import (
     SpikingRegressor,
 )
 from snn_sklearn._inference import network_outputs
+from snn_sklearn.activity import record
 from snn_sklearn.export import DEFAULT_DT, NIRExportWarning, graph_input, to_nir, write_nir
 from snn_sklearn.quantization import quantize
 
@@ -406,6 +407,25 @@ def test_four_bits_change_the_weights_by_at_most_half_a_step():
     assert not np.array_equal(affine.weight, original)
 
 
+def _rows_without_ties(estimator, X, margin=1e-12):
+    """Rows where no spiking neuron's potential lies within ``margin`` of its threshold.
+
+    Weights, biases and thresholds on one grid make a potential equal its
+    threshold now and then; which way it falls then depends on the order of the
+    sums, which differs between torch and the NIR simulation.
+    """
+    module = estimator.net_.module_
+    neurons = list(module.neurons)
+    if hasattr(module.readout, "neurons"):
+        neurons.append(module.readout.neurons)
+    recorded = record(estimator, X)
+    tied = np.zeros(len(X), dtype=bool)
+    for layer, lif in zip(recorded, neurons, strict=False):
+        threshold = lif.effective_parameters()[1].detach().numpy()
+        tied |= (np.abs(np.asarray(layer["membrane"]) - threshold) < margin).any(axis=(1, 2))
+    return ~tied
+
+
 @pytest.mark.parametrize("params", [{}, {"readout": "spike_count"}, {"learn_threshold": True}])
 def test_the_quantized_graph_computes_what_the_quantized_estimator_predicts(params):
     estimator = fitted(**params)
@@ -413,10 +433,15 @@ def test_the_quantized_graph_computes_what_the_quantized_estimator_predicts(para
     quantized = quantize(estimator, 4)
     graph = to_nir(estimator, weight_bits=4)
     trace = simulate_nir(graph, graph_input(quantized, X_test))
+    rows = _rows_without_ties(quantized, X_test)
+    assert rows.mean() > 0.5
     np.testing.assert_allclose(
-        reduce_over_time(graph, trace), network_outputs(quantized, X_test), rtol=1e-9, atol=1e-12
+        reduce_over_time(graph, trace)[rows],
+        network_outputs(quantized, X_test)[rows],
+        rtol=1e-9,
+        atol=1e-12,
     )
-    np.testing.assert_array_equal(decode(graph, trace), quantized.predict(X_test))
+    np.testing.assert_array_equal(decode(graph, trace)[rows], quantized.predict(X_test)[rows])
 
 
 def test_sixteen_bit_quantization_leaves_the_predictions_unchanged():
