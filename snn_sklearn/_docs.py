@@ -7,9 +7,10 @@ SPIKING_HIDDEN_LAYER_SIZES_PARAMETER = """\
         layers of 128 do (paired mean difference -0.0005 +- 0.0027 on the
         tuning half, +0.0001 +- 0.0023 on the held-out half) in half the fit
         time or less (median 2.9x HistGradientBoosting's against 5.7x), and it
-        predicts about four times faster. A second layer
-        is where spikes save energy: ``(128, 128)`` is estimated at under half
-        its non-spiking twin's energy, one layer at about half (see
+        predicts about four times faster. With one layer the spikes drive only
+        the readout, and the energy estimate is mostly the first layer's
+        (0.41 and 0.32 of the non-spiking twin's on digits and breast cancer);
+        ``(128, 128)`` takes it to 0.36 and 0.29 (see
         :func:`~snn_sklearn.activity.activity_report` and ``docs/energy.md``).
 """
 
@@ -87,11 +88,12 @@ def spike_penalty_parameter(default):
         ``0`` turns it off (the rate is not even computed). On
         ``benchmarks/energy_tradeoff.py`` (a classifier on digits and breast
         cancer), ``0.1`` cut the hidden spikes of the default network by
-        28-39 % against ``0`` at the same accuracy, but its estimated energy
-        by 1 % only: with one hidden layer the spikes drive only the readout.
-        With ``hidden_layer_sizes=(128, 128)`` it cut the spikes by 51 % and
-        the estimate by 10-12 %, and from ``1.0`` on that network fell silent
-        (chance accuracy); a fit that ends with no hidden spike warns.
+        32-43 % against ``0`` at the same accuracy, but its estimated energy
+        by 1 % at most: with one hidden layer the spikes drive only the
+        readout. With ``hidden_layer_sizes=(128, 128)`` it cut the spikes by
+        42-54 % and the estimate by 8-14 %, and from ``1.0`` on that network
+        could fall silent (chance accuracy); a fit that ends with no hidden
+        spike warns.
         Useful values lie around 0.01 to 0.3.
 """
 
