@@ -132,10 +132,11 @@ def activity_report(estimator, X, *, e_mac=E_MAC, e_ac=E_AC):
                        + e_\mathrm{AC}\,\mathrm{ACs}_\mathrm{eff}, \qquad
         E_\mathrm{ANN} = e_\mathrm{MAC} \sum_\ell \mathrm{fan\_in}_\ell\,\mathrm{fan\_out}_\ell.
 
-    With direct encoding the first layer costs the same MACs in both networks;
-    every later layer costs :math:`e_\mathrm{AC}\, r\, T` per synapse in the SNN
-    (firing rate :math:`r`, :math:`T` steps) against :math:`e_\mathrm{MAC}` in
-    the twin. **The SNN therefore costs more than its twin when**
+    With direct encoding the first layer costs MACs in both networks (in the
+    SNN only for its nonzero inputs); every later layer costs
+    :math:`e_\mathrm{AC}\, r\, T` per synapse in the SNN (firing rate
+    :math:`r`, :math:`T` steps) against :math:`e_\mathrm{MAC}` in the twin.
+    **The SNN therefore costs more than its twin when**
     :math:`r \times T > e_\mathrm{MAC} / e_\mathrm{AC}` (about 5.1 with the
     defaults), e.g. at a 10 % firing rate over more than 51 steps. The report
     says so in ``attrs["snn_costs_more"]``.
