@@ -25,7 +25,10 @@ reaches the bin. The channels span the same piecewise-linear functions of
 difference), but a value near the median sets few channels, not half of them:
 over the training data about a quarter of a feature's bins are nonzero instead
 of half, and the first layer, whose operations are counted per nonzero input
-(:mod:`snn_sklearn.activity`), does about half the multiply-adds.
+(:mod:`snn_sklearn.activity`), does fewer multiply-adds. In
+``benchmarks/energy_tradeoff.py`` the estimated energy of a prediction fell
+from 0.55 to 0.32 of the non-spiking twin's on breast cancer, and from 0.50 to
+0.41 on digits, whose pixels mostly sit at their lowest value.
 """
 
 import numpy as np

@@ -47,11 +47,12 @@ REGRESSOR_SPIKE_PENALTY = 0.01
 class _SpikingNetworkMixin:
     """Builds a :class:`~snn_sklearn.networks.SpikingNetwork` from the parameters."""
 
-    # Half as many nonzero inputs, so half the first layer's counted multiply-adds,
-    # at the same scores: on the real-table suite (20 tables, 3 seeds,
-    # benchmarks/realworld.py) +0.0012 +- 0.0015 against bins that all count up.
-    # The twins, where it saves nothing (their energy is counted dense), keep
-    # those: -0.0009 +- 0.0017 there.
+    # Half as many nonzero bins, so fewer counted multiply-adds in the first layer
+    # (E_SNN / E_ANN 0.55 to 0.32 on breast cancer, 0.50 to 0.41 on digits;
+    # benchmarks/energy_tradeoff.py), at the same scores: on the real-table suite
+    # (20 tables, 3 seeds, benchmarks/realworld.py) +0.0012 +- 0.0015 against
+    # bins that all count up. The twins, where it saves nothing (their energy is
+    # counted dense), keep those: -0.0009 +- 0.0017 there.
     _embedding_counts_down = True
 
     _spiking_constraints = {
