@@ -29,12 +29,7 @@ class NonSpikingClassifier(_DenseNetworkMixin, NetworkClassifier):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(128, 128)
-        Width of each hidden ReLU layer. Two layers by default, unlike the
-        spiking estimators' one: on the tuning half of
-        ``benchmarks/realworld.py`` one layer of 128 scored a little lower
-        (paired mean difference -0.0021 +- 0.0017 over 30 fits).
-
+{_docs.NONSPIKING_HIDDEN_LAYER_SIZES_PARAMETER}
 {_docs.INPUT_BINS_PARAMETER}
 {_docs.alpha_parameter(CLASSIFIER_ALPHA)}{_docs.training_parameters(TOL)}
     Attributes
@@ -106,12 +101,7 @@ class NonSpikingRegressor(_DenseNetworkMixin, NetworkRegressor):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(128, 128)
-        Width of each hidden ReLU layer. Two layers by default, unlike the
-        spiking estimators' one: on the tuning half of
-        ``benchmarks/realworld.py`` one layer of 128 scored a little lower
-        (paired mean difference -0.0021 +- 0.0017 over 30 fits).
-
+{_docs.NONSPIKING_HIDDEN_LAYER_SIZES_PARAMETER}
 {_docs.INPUT_BINS_PARAMETER}
 {_docs.alpha_parameter(REGRESSOR_ALPHA)}{_docs.training_parameters(TOL)}
     Attributes
