@@ -25,24 +25,30 @@ FLOAT_DTYPES = (np.float64, np.float32)
 # batch and prediction chunk densifies its own rows, never the whole matrix.
 ACCEPT_SPARSE = "csr"
 PREDICT_CHUNK_ROWS = 4096
-# Prediction runs in chunks whose per-step activity, (n_steps, rows, widest
-# hidden layer), holds about this many numbers (4 MiB in float32): on one
-# thread the default spiking network predicted 10,000 rows in 59 ms in chunks
-# of 1,024 rows against 119 ms in chunks of 4,096, whose 16 MiB spike tensors
-# left the CPU caches (ad hoc timing; benchmarks/results/user_path.txt has
-# the resulting predict_proba against its matmul floor).
+# Prediction runs in chunks whose activity, (kept steps, rows, widest hidden
+# layer), holds about this many numbers (4 MiB in float32): on one thread the
+# two-layer spiking network, which keeps all 8 steps of its first layer,
+# predicted 10,000 rows in 59 ms in chunks of 1,024 rows against 119 ms in
+# chunks of 4,096, whose 16 MiB spike tensors left the CPU caches. The
+# one-layer default keeps one step (its spikes are pooled as they are made)
+# and predicts in chunks of 4,096: 10.4 ms on two threads against 13.0 ms in
+# chunks of 1,024 (ad hoc timing; benchmarks/results/user_path.txt has the
+# resulting predict_proba against its matmul floor).
 PREDICT_CHUNK_ELEMENTS = 2**20
 TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
 
 
-def predict_chunk_rows(module):
+def predict_chunk_rows(module, kept_steps=None):
     """Rows per prediction chunk: about :data:`PREDICT_CHUNK_ELEMENTS` numbers of activity.
 
     Parameters
     ----------
     module : torch.nn.Module
-        The fitted network: its widest ``Linear`` output, times its ``n_steps``
-        (1 when it has none), is one row's activity.
+        The fitted network: its widest ``Linear`` output, times ``kept_steps``,
+        is one row's activity.
+    kept_steps : int or None, default=None
+        Time steps of activity the computation keeps at once; by default the
+        module's ``n_steps`` (1 when it has none).
 
     Returns
     -------
@@ -50,7 +56,9 @@ def predict_chunk_rows(module):
         Between 64 and :data:`PREDICT_CHUNK_ROWS` (fewer only if that is smaller).
     """
     widest = max(m.out_features for m in module.modules() if isinstance(m, torch.nn.Linear))
-    rows = PREDICT_CHUNK_ELEMENTS // (getattr(module, "n_steps", 1) * widest)
+    if kept_steps is None:
+        kept_steps = getattr(module, "n_steps", 1)
+    rows = PREDICT_CHUNK_ELEMENTS // (kept_steps * widest)
     return int(min(PREDICT_CHUNK_ROWS, max(64, rows)))
 
 
@@ -95,7 +103,7 @@ def validate_for_predict(estimator, X):
     return validate_data(estimator, X, reset=False, accept_sparse=ACCEPT_SPARSE, dtype=FLOAT_DTYPES)
 
 
-def forward_chunks(estimator, X, forward):
+def forward_chunks(estimator, X, forward, kept_steps=None):
     """Run the fitted network on ``X`` chunk by chunk of rows.
 
     The network runs in eval mode, without autograd, on the device it was
@@ -112,6 +120,10 @@ def forward_chunks(estimator, X, forward):
     forward : callable
         ``forward(module, x)`` computes what is wanted of one chunk ``x``, a
         ``(rows, n_features)`` tensor; ``module`` is the fitted network.
+    kept_steps : int or None, default=None
+        Time steps of activity ``forward`` keeps at once, which sizes the
+        chunks (see :func:`predict_chunk_rows`); by default the network's
+        ``n_steps``, as when every layer is recorded.
 
     Returns
     -------
@@ -123,7 +135,7 @@ def forward_chunks(estimator, X, forward):
     module.eval()
     dtype = TORCH_DTYPES[estimator._dtype]
     n_samples = X.shape[0]
-    chunk_rows = predict_chunk_rows(module)
+    chunk_rows = predict_chunk_rows(module, kept_steps)
     work = batch_work(module, min(n_samples, chunk_rows), getattr(module, "n_steps", 1))
     with torch.no_grad(), torch_threads(estimator.n_threads, work):
         return [
@@ -151,7 +163,8 @@ def network_outputs(estimator, X):
     ValueError
         If an output overflowed to inf or NaN.
     """
-    chunks = forward_chunks(estimator, X, lambda module, x: module(x).cpu())
+    kept_steps = getattr(estimator.net_.module_, "inference_kept_steps", None)
+    chunks = forward_chunks(estimator, X, lambda module, x: module(x).cpu(), kept_steps)
     outputs = torch.cat(chunks).numpy().astype(np.float64)
     overflowed = ~np.isfinite(outputs).all(axis=1)
     if overflowed.any():

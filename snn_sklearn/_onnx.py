@@ -371,12 +371,13 @@ def _embed(g, embedding, x):
     # about four times faster than it gathers columns.
     columns = g.op("Transpose", x, perm=[1, 0])
     picked = g.op("Gather", columns, g.constant(embedding.feature.cpu().numpy()), axis=0)
-    shifted = g.op("Sub", picked, g.constant(_array(embedding.lower)[:, None]))
-    scaled = g.op("Div", shifted, g.constant(_array(embedding.width)[:, None]))
+    # The bins' anchors and signed widths, as the embedding computes them.
+    anchor, scale = (
+        _array(buffer[embedding.n_features :])[:, None]
+        for buffer in (embedding.anchor, embedding.scale)
+    )
+    scaled = g.op("Div", g.op("Sub", picked, g.constant(anchor)), g.constant(scale))
     bins = g.op("Clip", scaled, g.constant(0.0), g.constant(1.0))
-    if embedding.count_down:
-        counting_down = g.constant(_array(embedding.counting_down)[:, None])
-        bins = g.op("Abs", g.op("Sub", bins, counting_down))
     return g.op("Concat", clipped, g.op("Transpose", bins, perm=[1, 0]), axis=1)
 
 

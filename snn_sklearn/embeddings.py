@@ -105,6 +105,22 @@ def _columns(X, keep):
         yield column[keep]
 
 
+def soft_clip(x):
+    r"""The smooth clip :math:`x / \sqrt{1 + (x / 3)^2}`: linear near 0, bounded by 3 in magnitude.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+
+    Returns
+    -------
+    clipped : torch.Tensor
+        Shaped like ``x``.
+    """
+    # hypot does not overflow: x of 1e308 maps to 3, not to 0 or NaN.
+    return x / (torch.hypot(x, x.new_tensor(3.0)) / 3.0)
+
+
 class PiecewiseLinearEmbedding(nn.Module):
     """Map features ``(batch, n_features)`` to their clipped values and bins.
 
@@ -127,24 +143,58 @@ class PiecewiseLinearEmbedding(nn.Module):
     def __init__(self, edges, count_down=False):
         super().__init__()
         self.count_down = count_down
-        feature, lower, width, counting_down = [], [], [], []
+        feature, lower, width = [], [], []
         for index, feature_edges in enumerate(edges):
             feature_edges = np.asarray(feature_edges, dtype=np.float64)
-            n_bins = len(feature_edges) - 1
-            feature += [index] * n_bins
+            feature += [index] * (len(feature_edges) - 1)
             lower += list(feature_edges[:-1])
             width += list(np.diff(feature_edges))
-            lower_half = n_bins // 2 if count_down else 0
-            counting_down += [1.0] * lower_half + [0.0] * (n_bins - lower_half)
         self.n_features = len(edges)
         self.n_outputs = self.n_features + len(feature)
         self.register_buffer("feature", torch.tensor(feature, dtype=torch.int64))
         self.register_buffer("lower", torch.tensor(lower, dtype=torch.float64))
         self.register_buffer("width", torch.tensor(width, dtype=torch.float64))
-        # Derived from the edges, so not saved: a saved network's buffers are as before.
+        self._derive_channels()
+        self.register_load_state_dict_post_hook(_derive_channels_after_loading)
+
+    def _derive_channels(self):
+        """Set each output channel's source column, anchor, signed width and bounds.
+
+        Channel ``c`` is ``clamp((source_c - anchor_c) / scale_c, floor_c, ceiling_c)``
+        of the columns ``[clipped features, features]``: for a clipped value
+        ``(v - 0) / 1`` unbounded, for a bin counting up ``(x - b_{k-1}) / w``
+        in [0, 1], for one counting down ``(x - b_k) / -w``, which is
+        :math:`1 - e_k(x)`. These buffers are derived from ``feature``,
+        ``lower`` and ``width``, not saved, and derived again when a state dict
+        is loaded.
+        """
+        n_bins = torch.bincount(self.feature, minlength=self.n_features)
+        first_bin = torch.cumsum(n_bins, 0) - n_bins
+        rank = torch.arange(len(self.feature), device=self.feature.device) - first_bin[self.feature]
+        lower_half = n_bins // 2 if self.count_down else torch.zeros_like(n_bins)
+        down = rank < lower_half[self.feature]
+        # In the dtype and on the device of lower, which .to() moved with the module.
+        dtype, device = self.lower.dtype, self.lower.device
+        unbounded = self.lower.new_full((self.n_features,), torch.inf)
         self.register_buffer(
-            "counting_down", torch.tensor(counting_down, dtype=torch.float64), persistent=False
+            "source",
+            torch.cat(
+                [torch.arange(self.n_features, device=device), self.n_features + self.feature]
+            ),
+            persistent=False,
         )
+        buffers = {
+            "anchor": (
+                torch.zeros(self.n_features),
+                torch.where(down, self.lower + self.width, self.lower),
+            ),
+            "scale": (torch.ones(self.n_features), torch.where(down, -self.width, self.width)),
+            "floor": (-unbounded, torch.zeros_like(self.lower)),
+            "ceiling": (unbounded, torch.ones_like(self.lower)),
+        }
+        for name, (clipped, bins) in buffers.items():
+            value = torch.cat([clipped.to(dtype=dtype, device=device), bins])
+            self.register_buffer(name, value, persistent=False)
 
     def forward(self, x):
         """Embed a batch of features.
@@ -159,11 +209,13 @@ class PiecewiseLinearEmbedding(nn.Module):
         embedding : torch.Tensor of shape (batch, n_outputs)
             The softly clipped features, then every feature's bins.
         """
-        # hypot does not overflow: x of 1e308 maps to 3, not to 0 or NaN.
-        clipped = x / (torch.hypot(x, x.new_tensor(3.0)) / 3.0)
-        # In place on index_select's fresh copy: the same arithmetic with three
-        # fewer (batch, n_bins) temporaries, about a third faster.
-        bins = x.index_select(1, self.feature).sub_(self.lower).div_(self.width).clamp_(0.0, 1.0)
-        if self.count_down:
-            bins.sub_(self.counting_down).abs_()
-        return torch.cat([clipped, bins], dim=1)
+        clipped = soft_clip(x)
+        # In place on index_select's fresh copy, one pass each, with no
+        # temporaries and no concatenation of the channels afterwards.
+        channels = torch.cat([clipped, x], dim=1).index_select(1, self.source)
+        return channels.sub_(self.anchor).div_(self.scale).clamp_(self.floor, self.ceiling)
+
+
+def _derive_channels_after_loading(module, _incompatible_keys):
+    # A module-level function, not a lambda, so that the module still pickles.
+    module._derive_channels()

@@ -6,9 +6,16 @@ from itertools import pairwise
 import torch
 from torch import nn
 
+from ._embedding_lookup import embedded_linear
+from .embeddings import PiecewiseLinearEmbedding
 from .encoders import make_encoder
 from .neurons import LIF
-from .readouts import SPIKE_COUNT_SURROGATE_SLOPE, MembraneReadout, SpikeCountReadout
+from .readouts import (
+    SPIKE_COUNT_SURROGATE_SLOPE,
+    MembraneReadout,
+    SpikeCountReadout,
+    mean_coefficients,
+)
 from .surrogates import make_surrogate
 
 #: A hidden layer whose neurons spike less often than this at initialisation
@@ -105,6 +112,8 @@ class SpikingNetwork(nn.Module):
             Also return each sample's :func:`hidden_firing_rate`, ``(batch,)``,
             for a firing-rate penalty; otherwise it is never computed.
         """
+        if not return_rate and not torch.is_grad_enabled() and self._reads_out_the_mean():
+            return self._pooled_forward(x, generator)
         layers = self._hidden_layers(self.encode(x, generator), keep_potentials=False)
         if return_rate:
             hidden_spikes = [spikes for spikes, _ in layers]
@@ -175,6 +184,40 @@ class SpikingNetwork(nn.Module):
                 signal = spikes
         self.train(training)
 
+    @property
+    def inference_kept_steps(self):
+        """Time steps of activity that :meth:`forward` keeps at once without autograd.
+
+        1 where the only hidden layer is pooled as it runs (see
+        :meth:`_pooled_forward`), else ``n_steps``.
+        """
+        return 1 if len(self.neurons) == 1 and self._reads_out_the_mean() else self.n_steps
+
+    def _reads_out_the_mean(self):
+        return isinstance(self.readout, MembraneReadout) and self.readout.reduction == "mean"
+
+    def _pooled_forward(self, x, generator):
+        """The outputs, without autograd, for the mean readout.
+
+        The first layer reads the numeric embedding by table lookups
+        (:func:`~snn_sklearn._embedding_lookup.embedded_linear`) where the
+        encoder passes it on unchanged, and the last hidden layer's spikes
+        are pooled over time as they are made
+        (:meth:`~snn_sklearn.neurons.LIF.pooled`), never stored.
+        """
+        if self.embedding is not None and self.encoder.name == "direct":
+            current = embedded_linear(self.embedding, self.linears[0], x)
+        else:
+            current = self.linears[0](self.encode(x, generator))
+        for linear, neurons in zip(self.linears[1:], self.neurons[:-1], strict=True):
+            spikes, _ = neurons(current, self.n_steps, keep_potentials=False)
+            current = linear(spikes)
+        coefficients = mean_coefficients(
+            self.readout.beta, self.n_steps, current.dtype, current.device
+        )
+        pooled = self.neurons[-1].pooled(current, coefficients.tolist())
+        return self.readout.mean_from_pooled(pooled, coefficients)
+
     def _hidden_layers(self, signal, keep_potentials):
         for linear, neurons in zip(self.linears, self.neurons, strict=True):
             spikes, potentials = neurons(linear(signal), self.n_steps, keep_potentials)
@@ -233,8 +276,18 @@ class DenseNetwork(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, x):
-        """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``."""
-        return self.layers(x)
+        """Map features ``(batch, n_features)`` to outputs ``(batch, n_outputs)``.
+
+        Without autograd, the first ``Linear`` reads the numeric embedding by
+        table lookups, see :func:`~snn_sklearn._embedding_lookup.embedded_linear`.
+        """
+        if torch.is_grad_enabled() or not isinstance(self.layers[0], PiecewiseLinearEmbedding):
+            return self.layers(x)
+        embedding, linear, *later = self.layers
+        x = embedded_linear(embedding, linear, x)
+        for layer in later:
+            x = layer(x)
+        return x
 
 
 def initialize_weights(module, generator):

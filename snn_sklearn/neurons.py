@@ -124,13 +124,57 @@ def simulate(current, beta, threshold, n_steps, subtract_reset, keep_potentials)
     currents = itertools.repeat(current, n_steps) if static else current.unbind(0)
     for t, (step_current, spike) in enumerate(zip(currents, spikes.unbind(0), strict=False)):
         potential = state if potentials is None else potentials[t]
-        torch.addcmul(step_current, beta, state, out=potential)
-        torch.gt(potential, threshold, out=spike)
-        if subtract_reset:
-            state = torch.addcmul(potential, spike, threshold, value=-1.0, out=state)
-        else:
-            state = torch.mul(potential, spike.logical_not(), out=state)
+        state = _step(step_current, beta, threshold, subtract_reset, state, potential, spike)
     return spikes, potentials
+
+
+def simulate_pooled(current, beta, threshold, subtract_reset, weights):
+    r"""The weighted sum of a layer's spikes over time, :math:`\sum_t w_t s_t`, without autograd.
+
+    The recurrence of :func:`simulate`, step for step, but each step's spikes
+    are added into the sum as they are made and never stored: at inference
+    the mean readout needs only this sum of the last hidden layer's spikes,
+    and the ``(n_steps, batch, size)`` spike tensor, written once and read
+    back once, is most of the layer's memory traffic.
+
+    Parameters
+    ----------
+    current : torch.Tensor of shape (batch, size) or (n_steps, batch, size)
+        Input current, constant over time when 2-D.
+    beta, threshold : torch.Tensor of shape (size,)
+        Membrane decay and firing threshold per neuron.
+    subtract_reset : bool
+        Reset by subtraction if True, to zero otherwise.
+    weights : sequence of float
+        One weight :math:`w_t` per time step; its length is the number of steps.
+
+    Returns
+    -------
+    pooled : torch.Tensor of shape (batch, size)
+    """
+    static = current.dim() == 2
+    batch_shape = current.shape if static else current.shape[1:]
+    state = current.new_zeros(batch_shape)
+    spike = current.new_empty(batch_shape)
+    pooled = current.new_zeros(batch_shape)
+    currents = itertools.repeat(current, len(weights)) if static else current.unbind(0)
+    for step_current, weight in zip(currents, weights, strict=False):
+        state = _step(step_current, beta, threshold, subtract_reset, state, state, spike)
+        pooled.add_(spike, alpha=weight)
+    return pooled
+
+
+def _step(current, beta, threshold, subtract_reset, state, potential, spike):
+    """One step of the recurrence, in place; returns the new state.
+
+    Fills ``potential`` and ``spike``; ``potential`` may be ``state`` itself,
+    when the potentials are not kept.
+    """
+    torch.addcmul(current, beta, state, out=potential)
+    torch.gt(potential, threshold, out=spike)
+    if subtract_reset:
+        return torch.addcmul(potential, spike, threshold, value=-1.0, out=state)
+    return torch.mul(potential, spike.logical_not(), out=state)
 
 
 def _post_reset_states(potentials, spikes, threshold, subtract_reset):
@@ -226,6 +270,25 @@ class LIF(nn.Module):
             subtract_reset,
             self.surrogate,
         )
+
+    def pooled(self, current, weights):
+        """The weighted sum over time of the spikes :meth:`forward` makes, never storing them.
+
+        For inference, without autograd; see :func:`simulate_pooled`.
+
+        Parameters
+        ----------
+        current : torch.Tensor of shape (batch, size) or (n_steps, batch, size)
+            Input current; a 2-D current is held constant over time.
+        weights : sequence of float
+            One weight per time step; its length is the number of steps.
+
+        Returns
+        -------
+        pooled : torch.Tensor of shape (batch, size)
+        """
+        beta, threshold = self.effective_parameters()
+        return simulate_pooled(current, beta, threshold, self.reset == "subtract", weights)
 
 
 def _register(module, name, value, learnable):

@@ -109,7 +109,22 @@ class MembraneReadout(nn.Module):
         if self.reduction == "max":
             return self.membrane(spikes).amax(0)
         coefficients = mean_coefficients(self.beta, spikes.shape[0], spikes.dtype, spikes.device)
-        pooled = torch.tensordot(coefficients, spikes, dims=1)
+        return self.mean_from_pooled(torch.tensordot(coefficients, spikes, dims=1), coefficients)
+
+    def mean_from_pooled(self, pooled, coefficients):
+        """The mean potential from the spikes pooled over time with its coefficients.
+
+        Parameters
+        ----------
+        pooled : torch.Tensor of shape (batch, in_features)
+            :math:`\\sum_k c_k s_k`.
+        coefficients : torch.Tensor of shape (n_steps,)
+            The :math:`c_k` of :func:`mean_coefficients`.
+
+        Returns
+        -------
+        outputs : torch.Tensor of shape (batch, out_features)
+        """
         return F.linear(pooled, self.linear.weight) + coefficients.sum() * self.linear.bias
 
     def membrane(self, spikes):
