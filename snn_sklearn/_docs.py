@@ -221,8 +221,9 @@ _STOPPING_PARAMETERS = """\
         shared equally among the fits and predictions running at the same time
         in other threads of the process (joblib's threading backend, dask
         workers with ``processes=False``); within that share, one thread per
-        1e8 multiply-accumulates of a batch (a batch of 200 rows of the
-        default spiking network ran no faster on two threads) and no more
+        7.5e7 multiply-accumulates of a batch (a batch of 200 rows of the
+        two-layer spiking network, 1e8, ran no faster on two threads, and one
+        of 512 rows of the one-layer default, 1.8e8, 1.3x faster) and no more
         threads than the cores other processes leave free
         (``benchmarks/results/threads.txt``), decided again at every epoch
         of a fit, so that it follows the machine's load. On these small networks, more

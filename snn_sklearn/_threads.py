@@ -9,7 +9,7 @@ and keeps freed memory for reuse, see :mod:`snn_sklearn._memory`);
 
 The policy comes from ``benchmarks/threads.py`` (results in
 ``benchmarks/results/threads.txt``): on these networks a second torch thread
-pays only when one batch holds a hundred million multiply-accumulates or more, and
+pays only when one batch holds 1.5e8 multiply-accumulates or more, and
 it costs several times its gain when another process holds a core.
 """
 
@@ -23,14 +23,18 @@ import torch
 
 from ._memory import retain_freed_memory
 
-# Multiply-accumulates per batch (forward pass, all time steps) below which one
-# thread is at least as fast as two. The default spiking network (two hidden
-# layers of 128, 8 time steps) does about 1e8 in a batch of 200 rows, which ran
-# no faster on two threads, and 2.5e8 in a batch of 512, which ran 1.45x faster
-# on two threads of a quiet 2-core machine and 3x slower when another process
-# held a core (make_classification(20000, 20), fits of 6 epochs): the free-core
-# count of free_cpus guards that case.
-WORK_PER_THREAD = 1e8
+# Multiply-accumulates per batch (forward pass, all time steps, as batch_work
+# counts them) per torch thread: a batch takes a second thread from twice this.
+# The two-layer spiking network (two hidden layers of 128, 8 time steps) does
+# about 1e8 in a batch of 200 rows, which ran no faster on two threads, and
+# 2.5e8 in a batch of 512, which ran 1.45x faster on two threads of a quiet
+# 2-core machine and 3x slower when another process held a core
+# (make_classification(20000, 20), fits of 6 epochs): the free-core count of
+# free_cpus guards that case. The one-layer default does 1.8e8 in a batch of
+# 512, which ran 1.3x faster on two threads (fits of 10 epochs, 0.71 s
+# against 0.92 s, ad hoc timing; benchmarks/user_path.py prints the default
+# against one thread).
+WORK_PER_THREAD = 7.5e7
 #: Readings of the runnable-thread count that free_cpus takes the most of.
 RUNNABLE_SAMPLES = 3
 
