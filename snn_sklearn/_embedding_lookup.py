@@ -16,7 +16,7 @@ that are 1 in region :math:`r` (and of the bin :math:`x` lies in, if it
 counts down), :math:`D_r = \pm` that bin's column and :math:`w` is the column
 of :math:`\tilde x`.
 
-:func:`embedded_linear` finds each value's region (one comparison per edge)
+:func:`embedded_linear` finds each value's region (one comparison per edge between two bins)
 and sums the three table rows of every feature with
 :func:`torch.nn.functional.embedding_bag`: ``3 * n_features`` rows of
 ``out_features`` per sample instead of a product with all ``n_channels``
@@ -93,19 +93,22 @@ def _tables(embedding, linear):
 class _LookupTables:
     """What :func:`embedded_linear` looks up, built in float64 and kept in the layer's dtype.
 
-    Regions are numbered feature by feature, ``n_bins_max + 2`` per feature:
-    region 0 lies below the first edge, region ``k`` in bin ``k - 1``, and
-    the last ones above the last edge (a feature with fewer bins never
-    reaches the padding regions, whose tables repeat its last one).
+    A value's region is the bin it lies in, or the nearest bin: below the
+    first edge its position clamps to 0 in the first bin, above the last to
+    1 in the last, which is what the embedding's clamped bins compute. So
+    only the edges between two bins are compared. Regions are numbered
+    feature by feature, ``n_regions_per_feature`` (the most bins of a
+    feature, at least 1) each; a feature with fewer bins never reaches its
+    padding regions but for an infinite value, whose output is NaN anyway.
 
     Attributes
     ----------
-    edges : torch.Tensor of shape (n_bins_max + 1, n_features)
-        The features' bin edges, row by row, padded with +inf.
+    edges : torch.Tensor of shape (n_regions_per_feature - 1, n_features)
+        The edges between two bins of each feature, row by row, padded with +inf.
     first_region : torch.Tensor of shape (n_features,)
-        Number of each feature's region 0.
+        Number of each feature's first region.
     lower, width : torch.Tensor of shape (n_regions,)
-        Lower edge and width of each region's bin (0 and 1 where it has none).
+        Lower edge and width of each region's bin (0 and 1 for padding).
     rows : torch.Tensor of shape (2 * n_regions + n_features, out_features)
         The :math:`C_r`, then the :math:`D_r`, then the :math:`w` of the module docstring.
     n_regions : int
@@ -118,44 +121,41 @@ class _LookupTables:
         n_features = embedding.n_features
         feature = embedding.feature
         n_bins = torch.bincount(feature, minlength=n_features)
-        most = int(n_bins.max()) if len(feature) else 0
+        per_feature = max(int(n_bins.max()) if len(feature) else 0, 1)
         rank = (
             torch.arange(len(feature), device=feature.device) - (n_bins.cumsum(0) - n_bins)[feature]
         )
         weight = linear.weight.detach().to(**float64)
         out_features = weight.shape[0]
 
-        down = torch.zeros(n_features, most, 1, dtype=torch.bool, device=feature.device)
+        down = torch.zeros(n_features, per_feature, 1, dtype=torch.bool, device=feature.device)
         down[feature, rank, 0] = embedding.scale[n_features:] < 0
-        columns = weight.new_zeros(n_features, most, out_features)
+        columns = weight.new_zeros(n_features, per_feature, out_features)
         columns[feature, rank] = weight[:, n_features:].T
         rising, falling = columns * ~down, columns * down
+        # In bin k, the bins below it that count up are 1, and so are the bins
+        # from k on that count down (bin k itself as 1 - position).
         zero = weight.new_zeros(n_features, 1, out_features)
-        # Below bin k, the bins counting down are all 1; above it, those counting up.
-        passed_rising = torch.cat([zero, rising.cumsum(1)], 1)
-        passed_falling = torch.cat([zero, falling.cumsum(1)], 1)
-        constant = passed_rising + (passed_falling[:, -1:] - passed_falling)
-        constant = torch.cat([constant[:, :1], constant], 1)
-        slope = torch.cat([zero, rising - falling, zero], 1)
+        below_rising = torch.cat([zero, rising.cumsum(1)[:, :-1]], 1)
+        from_falling = falling.flip(1).cumsum(1).flip(1)
+        tables = [below_rising + from_falling, rising - falling]
 
-        self.n_regions = n_features * (most + 2)
-        lower = weight.new_zeros(n_features, most + 2)
-        width = weight.new_ones(n_features, most + 2)
-        lower[feature, rank + 1] = embedding.lower.to(**float64)
-        width[feature, rank + 1] = embedding.width.to(**float64)
-        edges = weight.new_full((most + 1, n_features), torch.inf)
-        edges[rank, feature] = embedding.lower.to(**float64)
-        with_bins = torch.nonzero(n_bins).view(-1)
-        last_upper = lower[with_bins, n_bins[with_bins]] + width[with_bins, n_bins[with_bins]]
-        edges[n_bins[with_bins], with_bins] = last_upper
+        self.n_regions = n_features * per_feature
+        lower = weight.new_zeros(n_features, per_feature)
+        width = weight.new_ones(n_features, per_feature)
+        lower[feature, rank] = embedding.lower.to(**float64)
+        width[feature, rank] = embedding.width.to(**float64)
+        edges = weight.new_full((per_feature - 1, n_features), torch.inf)
+        inner = rank > 0
+        edges[rank[inner] - 1, feature[inner]] = embedding.lower[inner].to(**float64)
 
         dtype = linear.weight.dtype
         self.edges = edges.to(dtype)
         self.lower = lower.view(-1).to(dtype)
         self.width = width.view(-1).to(dtype)
-        self.first_region = torch.arange(n_features, device=feature.device) * (most + 2)
+        self.first_region = torch.arange(n_features, device=feature.device) * per_feature
         self.clip_rows = (2 * self.n_regions + torch.arange(n_features, device=feature.device))[
             None
         ]
-        tables = [t.reshape(self.n_regions, out_features) for t in (constant, slope)]
+        tables = [table.reshape(self.n_regions, out_features) for table in tables]
         self.rows = torch.cat([*tables, weight[:, :n_features].T]).to(dtype)

@@ -166,8 +166,8 @@ def network_outputs(estimator, X):
     kept_steps = getattr(estimator.net_.module_, "inference_kept_steps", None)
     chunks = forward_chunks(estimator, X, lambda module, x: module(x).cpu(), kept_steps)
     outputs = torch.cat(chunks).numpy().astype(np.float64)
-    overflowed = ~np.isfinite(outputs).all(axis=1)
-    if overflowed.any():
+    if not np.isfinite(outputs).all():
+        overflowed = ~np.isfinite(outputs).all(axis=1)
         raise ValueError(
             f"The network's output overflowed to inf or NaN for {overflowed.sum()} of the "
             f"{X.shape[0]} samples of X, whose largest absolute value is {abs_max(X):.3g}: "
