@@ -7,6 +7,7 @@ import pytest
 import torch
 from numpy.testing import assert_allclose
 
+from snn_sklearn import _embedding_lookup
 from snn_sklearn._embedding_lookup import embedded_linear
 from snn_sklearn.embeddings import PiecewiseLinearEmbedding, quantile_bin_edges
 
@@ -47,6 +48,7 @@ def test_the_lookup_equals_the_linear_layer_on_the_embedding(dtype, count_down):
         expected = linear(embedding(x))
         looked_up = embedded_linear(embedding, linear, x)
     assert looked_up.dtype == dtype
+    assert linear in _embedding_lookup._TABLES
     scale = expected.abs().max().item()
     assert_allclose(looked_up.numpy(), expected.numpy(), rtol=0, atol=TOLERANCE[dtype] * scale)
 
@@ -73,3 +75,24 @@ def test_an_embedding_loaded_from_another_state_embeds_with_its_edges():
     x = torch.tensor([[-2.0, 0.5], [0.3, 1.5], [4.0, 0.0], [12.0, 3.0]])
     assert torch.equal(embedding(x), other(x))
     assert torch.equal(pickle.loads(pickle.dumps(embedding))(x), other(x))
+
+
+def test_an_infinite_value_gives_nan_as_the_product_does_not_an_index_error():
+    embedding, linear, edges = _layer(torch.float32, True)
+    x = _rows(edges, torch.float32)[:3].clone()
+    x[0, 0], x[1, 4] = torch.inf, -torch.inf
+    with torch.no_grad():
+        expected = linear(embedding(x))
+        looked_up = embedded_linear(embedding, linear, x)
+    assert torch.isnan(expected[:2]).all() and torch.isnan(looked_up[:2]).all()
+    assert_allclose(looked_up[2], expected[2], atol=1e-5)
+
+
+def test_one_hot_columns_alone_keep_the_matrix_product():
+    # One bin per feature: three table rows per feature would cost more than two columns.
+    embedding = PiecewiseLinearEmbedding([np.array([0.0, 1.0])] * 6, count_down=True)
+    linear = torch.nn.Linear(embedding.n_outputs, 5)
+    x = torch.tensor(RNG.randint(0, 2, (20, 6)), dtype=torch.float32)
+    with torch.no_grad():
+        assert torch.equal(embedded_linear(embedding, linear, x), linear(embedding(x)))
+    assert linear not in _embedding_lookup._TABLES
