@@ -111,6 +111,12 @@ class SpikingNetwork(nn.Module):
         return_rate : bool, default=False
             Also return each sample's :func:`hidden_firing_rate`, ``(batch,)``,
             for a firing-rate penalty; otherwise it is never computed.
+
+        Notes
+        -----
+        Without autograd and with the mean readout, the outputs come from
+        :meth:`_pooled_forward`, which computes the same outputs with less
+        memory traffic.
         """
         if not return_rate and not torch.is_grad_enabled() and self._reads_out_the_mean():
             return self._pooled_forward(x, generator)

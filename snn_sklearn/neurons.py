@@ -158,7 +158,7 @@ def simulate_pooled(current, beta, threshold, subtract_reset, weights):
     spike = current.new_empty(batch_shape)
     pooled = current.new_zeros(batch_shape)
     currents = itertools.repeat(current, len(weights)) if static else current.unbind(0)
-    for step_current, weight in zip(currents, weights, strict=False):
+    for step_current, weight in zip(currents, weights, strict=True):
         state = _step(step_current, beta, threshold, subtract_reset, state, state, spike)
         pooled.add_(spike, alpha=weight)
     return pooled
