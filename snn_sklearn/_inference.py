@@ -164,7 +164,7 @@ def network_outputs(estimator, X):
         If an output overflowed to inf or NaN.
     """
     kept_steps = getattr(estimator.net_.module_, "inference_kept_steps", None)
-    chunks = forward_chunks(estimator, X, lambda module, x: module(x).cpu(), kept_steps)
+    chunks = forward_chunks(estimator, X, _outputs_of_finite_rows, kept_steps)
     outputs = torch.cat(chunks).numpy().astype(np.float64)
     if not np.isfinite(outputs).all():
         overflowed = ~np.isfinite(outputs).all(axis=1)
@@ -174,6 +174,19 @@ def network_outputs(estimator, X):
             f"X is too large for {type(estimator).__name__} fitted in {estimator._dtype}. "
             "Scale the features, e.g. with StandardScaler."
         )
+    return outputs
+
+
+def _outputs_of_finite_rows(module, x):
+    """``module(x)`` on the CPU, NaN in the rows of ``x`` that overflowed to inf in its dtype.
+
+    A spiking layer never fires on the NaN current of such a row, so its
+    output would otherwise come out finite, and wrong.
+    """
+    outputs = module(x).cpu()
+    overflowed = ~torch.isfinite(x).all(dim=1).cpu()
+    if overflowed.any():
+        outputs[overflowed] = torch.nan
     return outputs
 
 

@@ -6,7 +6,8 @@ first layer's current is computed once), or to a *temporal* tensor
 ``(n_steps, batch, n_inputs)``.
 
 Each encoder class says what it is through class attributes: ``name`` (its
-name in :data:`ENCODERS`), ``stochastic`` (whether it draws random numbers) and
+name in :data:`ENCODERS`), ``stochastic`` (whether it draws random numbers),
+``static`` (whether its output is one static tensor for all steps) and
 ``emits_spikes`` (whether its output is binary spikes rather than real-valued
 currents, which decides how :mod:`snn_sklearn.activity` counts the first layer's
 operations).
@@ -26,6 +27,7 @@ class DirectEncoder(nn.Module):
 
     stochastic = False
     name = "direct"
+    static = True
     emits_spikes = False
 
     def n_inputs(self, n_features):
@@ -47,6 +49,7 @@ class RateEncoder(nn.Module):
 
     stochastic = True
     name = "rate"
+    static = False
     emits_spikes = True
 
     def n_inputs(self, n_features):
@@ -68,6 +71,7 @@ class NoisyEncoder(nn.Module):
 
     stochastic = True
     name = "noisy"
+    static = False
     emits_spikes = False
 
     def n_inputs(self, n_features):
@@ -89,6 +93,7 @@ class LatencyEncoder(nn.Module):
 
     stochastic = False
     name = "latency"
+    static = False
     emits_spikes = True
 
     def n_inputs(self, n_features):
@@ -118,6 +123,7 @@ class PopulationEncoder(nn.Module):
 
     stochastic = False
     name = "population"
+    static = True
     emits_spikes = False
 
     def __init__(self, n_fields=8):

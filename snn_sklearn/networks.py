@@ -194,10 +194,12 @@ class SpikingNetwork(nn.Module):
     def inference_kept_steps(self):
         """Time steps of activity that :meth:`forward` keeps at once without autograd.
 
-        1 where the only hidden layer is pooled as it runs (see
-        :meth:`_pooled_forward`), else ``n_steps``.
+        1 where the only hidden layer, driven by a static encoder's current, is
+        pooled as it runs (see :meth:`_pooled_forward`), else ``n_steps``: a
+        temporal encoder's output and the current it drives have a row per step.
         """
-        return 1 if len(self.neurons) == 1 and self._reads_out_the_mean() else self.n_steps
+        pooled_alone = len(self.neurons) == 1 and self._reads_out_the_mean()
+        return 1 if pooled_alone and self.encoder.static else self.n_steps
 
     def _reads_out_the_mean(self):
         return isinstance(self.readout, MembraneReadout) and self.readout.reduction == "mean"

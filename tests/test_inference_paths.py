@@ -42,11 +42,12 @@ def _outputs(model, grad):
     [
         (SpikingClassifier(max_iter=3, random_state=0), 1),
         (SpikingClassifier(hidden_layer_sizes=(16, 8), max_iter=3, random_state=0), 8),
-        (SpikingRegressor(encoder="rate", max_iter=3, random_state=0), 1),
+        (SpikingRegressor(encoder="rate", max_iter=3, random_state=0), 8),
+        (SpikingClassifier(encoder="population", max_iter=3, random_state=0), 1),
         (SpikingClassifier(readout="max", max_iter=3, random_state=0), 8),
         (NonSpikingRegressor(max_iter=3, random_state=0), None),
     ],
-    ids=["one layer", "two layers", "rate encoder", "max readout", "non-spiking"],
+    ids=["one layer", "two layers", "rate encoder", "population", "max readout", "non-spiking"],
 )
 def test_outputs_without_autograd_are_those_of_the_training_forward(model, kept_steps):
     y = Y_VALUE if "Regressor" in type(model).__name__ else Y_CLASS
@@ -73,3 +74,25 @@ def test_the_mean_readout_from_pooled_spikes_is_the_mean_potential():
     with torch.no_grad():
         expected = readout.membrane(spikes).mean(0)
         assert_allclose(readout.mean_from_pooled(pooled, coefficients), expected, atol=1e-5)
+
+
+def test_a_temporal_encoder_predicts_in_chunks_sized_by_its_steps():
+    # Its (n_steps, rows, inputs) code and current are held at once, pooled or not:
+    # chunks of 4,096 rows took 12.6 GB at 200 steps.
+    model = SpikingClassifier(encoder="rate", n_steps=200, max_iter=1, random_state=0)
+    module = model.fit(X, Y_CLASS).net_.module_
+    assert module.inference_kept_steps == 200
+    assert predict_chunk_rows(module, module.inference_kept_steps) == 64
+
+
+@pytest.mark.parametrize("Estimator", [SpikingClassifier, SpikingRegressor])
+def test_features_that_overflow_float32_are_refused_not_predicted(Estimator):
+    # 1e39 is finite in float64 and inf in float32; a spiking layer never fires on
+    # the NaN current it makes, so the output came out finite, and wrong.
+    y = Y_VALUE if Estimator is SpikingRegressor else Y_CLASS
+    model = Estimator(max_iter=1, random_state=0).fit(X, y)
+    X_large = X.copy()
+    X_large[3, 2] = 1e39
+    with pytest.raises(ValueError, match="overflowed to inf or NaN for 1 of the 300 samples"):
+        model.predict(X_large)
+    assert np.isfinite(model.predict(X)).all()
