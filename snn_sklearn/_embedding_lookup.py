@@ -131,9 +131,7 @@ class _LookupTables:
         float64 = {"dtype": torch.float64, "device": linear.weight.device}
         n_features = embedding.n_features
         feature = embedding.feature
-        n_bins = torch.bincount(feature, minlength=n_features)
-        first_bin = n_bins.cumsum(0) - n_bins
-        rank = torch.arange(len(feature), device=feature.device) - first_bin[feature]
+        n_bins, first_bin, rank = embedding.bin_layout()
         n_regions = n_bins.clamp_min(1)
         self.n_regions = int(n_regions.sum())
         self.first_region = n_regions.cumsum(0) - n_regions

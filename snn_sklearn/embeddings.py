@@ -157,6 +157,23 @@ class PiecewiseLinearEmbedding(nn.Module):
         self._derive_channels()
         self.register_load_state_dict_post_hook(_derive_channels_after_loading)
 
+    def bin_layout(self):
+        """How the bins are laid out, feature by feature.
+
+        Returns
+        -------
+        n_bins : torch.Tensor of shape (n_features,)
+            Each feature's number of bins.
+        first_bin : torch.Tensor of shape (n_features,)
+            Index of each feature's first bin among all bins.
+        rank : torch.Tensor of shape (n_bins_total,)
+            Each bin's index within its feature's bins.
+        """
+        n_bins = torch.bincount(self.feature, minlength=self.n_features)
+        first_bin = torch.cumsum(n_bins, 0) - n_bins
+        rank = torch.arange(len(self.feature), device=self.feature.device) - first_bin[self.feature]
+        return n_bins, first_bin, rank
+
     def _derive_channels(self):
         """Set each output channel's source column, anchor, signed width and bounds.
 
@@ -168,9 +185,7 @@ class PiecewiseLinearEmbedding(nn.Module):
         ``lower`` and ``width``, not saved, and derived again when a state dict
         is loaded.
         """
-        n_bins = torch.bincount(self.feature, minlength=self.n_features)
-        first_bin = torch.cumsum(n_bins, 0) - n_bins
-        rank = torch.arange(len(self.feature), device=self.feature.device) - first_bin[self.feature]
+        n_bins, _, rank = self.bin_layout()
         lower_half = n_bins // 2 if self.count_down else torch.zeros_like(n_bins)
         down = rank < lower_half[self.feature]
         # In the dtype and on the device of lower, which .to() moved with the module.

@@ -291,11 +291,8 @@ class DenseNetwork(nn.Module):
         """
         if torch.is_grad_enabled() or not isinstance(self.layers[0], PiecewiseLinearEmbedding):
             return self.layers(x)
-        embedding, linear, *later = self.layers
-        x = embedded_linear(embedding, linear, x)
-        for layer in later:
-            x = layer(x)
-        return x
+        embedding, linear = self.layers[:2]
+        return self.layers[2:](embedded_linear(embedding, linear, x))
 
 
 def initialize_weights(module, generator):

@@ -116,12 +116,10 @@ def simulate(current, beta, threshold, n_steps, subtract_reset, keep_potentials)
     spikes : torch.Tensor of shape (n_steps, batch, size)
     potentials : torch.Tensor of shape (n_steps, batch, size) or None
     """
-    static = current.dim() == 2
-    batch_shape = current.shape if static else current.shape[1:]
+    batch_shape, currents = _step_currents(current, n_steps)
     spikes = current.new_empty((n_steps, *batch_shape))
     potentials = current.new_empty((n_steps, *batch_shape)) if keep_potentials else None
     state = current.new_zeros(batch_shape)
-    currents = itertools.repeat(current, n_steps) if static else current.unbind(0)
     for t, (step_current, spike) in enumerate(zip(currents, spikes.unbind(0), strict=False)):
         potential = state if potentials is None else potentials[t]
         state = _step(step_current, beta, threshold, subtract_reset, state, potential, spike)
@@ -152,16 +150,24 @@ def simulate_pooled(current, beta, threshold, subtract_reset, weights):
     -------
     pooled : torch.Tensor of shape (batch, size)
     """
-    static = current.dim() == 2
-    batch_shape = current.shape if static else current.shape[1:]
+    batch_shape, currents = _step_currents(current, len(weights))
     state = current.new_zeros(batch_shape)
     spike = current.new_empty(batch_shape)
     pooled = current.new_zeros(batch_shape)
-    currents = itertools.repeat(current, len(weights)) if static else current.unbind(0)
     for step_current, weight in zip(currents, weights, strict=True):
         state = _step(step_current, beta, threshold, subtract_reset, state, state, spike)
         pooled.add_(spike, alpha=weight)
     return pooled
+
+
+def _step_currents(current, n_steps):
+    """One neuron state's shape ``(batch, size)``, and the current of each of ``n_steps`` steps.
+
+    A 2-D current is the same at every step; a 3-D one has a slice per step.
+    """
+    if current.dim() == 2:
+        return current.shape, itertools.repeat(current, n_steps)
+    return current.shape[1:], current.unbind(0)
 
 
 def _step(current, beta, threshold, subtract_reset, state, potential, spike):
